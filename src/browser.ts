@@ -1,0 +1,1 @@
+export { RpcEngine } from "./rpc/engine.js";

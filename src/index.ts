@@ -1,0 +1,41 @@
+export { OCPPClient, type ClientOptions } from "./client/ocpp-client.js";
+export type { BaseClientOptions } from "./client/client-options.js";
+export { OCPPServer, type ListenOptions, type ServerEvents, type UpgradeAbortedEvent, type UpgradeErrorEvent } from "./server/ocpp-server.js";
+export { OCPPServerClient } from "./server/ocpp-server-client.js";
+export type { ServerOptions } from "./server/server-options.js";
+export type { HandshakeInfo } from "./server/handshake.js";
+export type { AuthAccept, AuthCallback, AuthContext, SessionData } from "./server/auth-context.js";
+export { RpcEngine } from "./rpc/engine.js";
+export {
+  NOREPLY,
+  ConnectionState,
+  type CallOptions,
+  type CloseOptions,
+  type CloseResult,
+  type HandlerContext,
+  type CallHandler,
+  type WildcardHandler,
+  type ClientEvents,
+  type RpcOptions,
+  type BadMessageEvent,
+  type StrictValidationFailureEvent,
+  type CallEvent,
+  type CallResultEvent,
+  type CallErrorEvent,
+  type MessageEvent,
+  type ResponseEvent,
+} from "./rpc/types.js";
+export { getErrorPlainObject } from "./rpc/error-details.js";
+export { MessageType } from "./protocol/message-type.js";
+export type {
+  OCPPCall,
+  OCPPCallResult,
+  OCPPCallError,
+  OCPPCallResultError,
+  OCPPSend,
+  OCPPMessage,
+} from "./protocol/frame.js";
+export * from "./protocol/errors.js";
+export { getPackageIdent } from "./package-ident.js";
+export { SecurityProfile, safeEqual, type TLSOptions, type ClientCertificateInfo } from "./security/index.js";
+export { createValidator, type Validator } from "./validation/index.js";

@@ -1,0 +1,28 @@
+import type { CallOptions } from "./types.js";
+
+/** An outbound call from call() until its answer, timeout, abort or close settles it. */
+export class PendingCall {
+  /** Assigned when the call is sent. */
+  id = "";
+  timer: ReturnType<typeof setTimeout> | undefined;
+  onAbort: (() => void) | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly noReply: boolean;
+  readonly promise: Promise<unknown>;
+  resolve!: (value: unknown) => void;
+  reject!: (reason: unknown) => void;
+
+  constructor(
+    readonly method: string,
+    readonly params: unknown,
+    readonly timeoutMs: number,
+    options: CallOptions,
+  ) {
+    this.signal = options.signal;
+    this.noReply = options.noReply === true;
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+}

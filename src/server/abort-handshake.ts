@@ -1,0 +1,27 @@
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import { getPackageIdent } from "../package-ident.js";
+
+/**
+ * Refuses an upgrade with an HTTP response on the raw socket, then ends the socket. The
+ * message goes in the body as plain text; a 401 asks for Basic credentials (RFC 7617).
+ */
+export function abortHandshake(socket: Duplex, status: number, message: string): void {
+  if (socket.destroyed) return;
+  if (socket.writable) {
+    const body = message || STATUS_CODES[status] || "";
+    const lines = [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}`,
+      "Connection: close",
+      "Content-Type: text/plain; charset=utf-8",
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      `Server: ${getPackageIdent()}`,
+    ];
+    if (status === 401) lines.push('WWW-Authenticate: Basic realm="OCPP", charset="UTF-8"');
+    socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
+  }
+  // Don't wait long for the peer to close its side: it could hold the socket open.
+  const timer = setTimeout(() => socket.destroy(), 1000);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+}

@@ -1,0 +1,44 @@
+import { RpcEngine } from "../rpc/engine.js";
+import type { RpcOptions, OpenEvent } from "../rpc/types.js";
+import type { KeepAliveSweeper } from "../transport/keep-alive.js";
+import type { Transport } from "../transport/transport.js";
+import type { SessionData } from "./auth-context.js";
+import type { HandshakeInfo } from "./handshake.js";
+
+/**
+ * A connected station as the server sees it: the same engine as `OCPPClient` (call, handle,
+ * close, events) on an accepted socket, plus the handshake and the session from auth().
+ * It never reconnects: the station does.
+ */
+export class OCPPServerClient<S = SessionData> extends RpcEngine {
+  /** What the station sent in its upgrade request. */
+  readonly handshake: HandshakeInfo;
+  /** The value given to accept() in auth(). */
+  session: S;
+
+  /** @internal Created by OCPPServer for each accepted connection. */
+  constructor(
+    transport: Transport,
+    handshake: HandshakeInfo,
+    session: S,
+    options: RpcOptions,
+    sweeper: KeepAliveSweeper,
+  ) {
+    super(handshake.identity, options);
+    this.handshake = handshake;
+    this.session = session;
+    this.keepAliveSweeper = sweeper;
+    this.setProtocol(transport.protocol || undefined);
+    this.attachTransport(transport);
+  }
+
+  /** Server-side clients are connected by the station; this always rejects. */
+  connect(): Promise<OpenEvent> {
+    return Promise.reject(new Error("OCPPServerClient: the station connects; a server-side client cannot"));
+  }
+
+  /** Changes this connection's RPC options (timeouts, concurrency, strict mode...). */
+  reconfigure(options: Partial<RpcOptions>): void {
+    this.reconfigureRpc(options);
+  }
+}

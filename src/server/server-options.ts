@@ -1,0 +1,97 @@
+import type { ServerOptions as WsServerOptions } from "ws";
+import { checkBoolean, checkNumber, checkStringArray, mergeRpcOptions, RPC_DEFAULTS, RPC_OPTION_KEYS, rejectUnknownOptions } from "../rpc/options.js";
+import { checkStrictValidators } from "../rpc/strict-mode.js";
+import type { RpcOptions } from "../rpc/types.js";
+import { checkServerSecurity, isSecurityProfile, SecurityProfile, type TLSOptions } from "../security/index.js";
+
+/** Options of `OCPPServer`. RPC options are inherited by every server-side client. */
+export interface ServerOptions extends Partial<RpcOptions> {
+  /** Subprotocols served, in order of preference. Default []. */
+  protocols?: readonly string[];
+  /** Security profile of the servers listen() creates. Default NONE (0). */
+  securityProfile?: SecurityProfile;
+  /** TLS options (profiles 2 and 3). */
+  tls?: TLSOptions;
+  /** Time allowed from upgrade request to accepted connection, auth() included (ms). Default 30000. */
+  handshakeTimeoutMs?: number;
+  /** Largest frame accepted (bytes); larger ones close the connection with 1009. Default 65536. */
+  maxPayloadBytes?: number;
+  /** Enforce the OCPP 2.x identity rule (at most 48 characters, no ':'); refused with 400. Default false. */
+  strictIdentities?: boolean;
+  /** Extra options for the `ws` WebSocketServer (advanced). */
+  wssOptions?: WsServerOptions;
+}
+
+export interface ResolvedServerOptions {
+  rpc: RpcOptions;
+  protocols: readonly string[];
+  securityProfile: SecurityProfile;
+  tls: TLSOptions | undefined;
+  handshakeTimeoutMs: number;
+  maxPayloadBytes: number;
+  strictIdentities: boolean;
+  wssOptions: WsServerOptions;
+}
+
+const SERVER_OPTION_KEYS = new Set<string>([
+  ...RPC_OPTION_KEYS,
+  "protocols",
+  "securityProfile",
+  "tls",
+  "handshakeTimeoutMs",
+  "maxPayloadBytes",
+  "strictIdentities",
+  "wssOptions",
+]);
+
+/** Checks `input` over `base` (the current options when reconfiguring) and freezes the result. */
+export function resolveServerOptions(
+  component: string,
+  input: ServerOptions,
+  base?: ResolvedServerOptions,
+): Readonly<ResolvedServerOptions> {
+  if (typeof input !== "object" || input === null) {
+    throw new TypeError(`${component}: options must be an object`);
+  }
+  rejectUnknownOptions(component, input, SERVER_OPTION_KEYS);
+  const out: ResolvedServerOptions = base
+    ? { ...base }
+    : {
+        rpc: RPC_DEFAULTS,
+        protocols: [],
+        securityProfile: SecurityProfile.NONE,
+        tls: undefined,
+        handshakeTimeoutMs: 30_000,
+        maxPayloadBytes: 65_536,
+        strictIdentities: false,
+        wssOptions: {},
+      };
+  out.rpc = mergeRpcOptions(out.rpc, input);
+  if (input.protocols !== undefined) {
+    checkStringArray("protocols", input.protocols);
+    out.protocols = [...input.protocols];
+  }
+  if (input.securityProfile !== undefined) {
+    if (!isSecurityProfile(input.securityProfile)) {
+      throw new TypeError(`option 'securityProfile' must be 0, 1, 2 or 3 (SecurityProfile), got ${String(input.securityProfile)}`);
+    }
+    out.securityProfile = input.securityProfile;
+  }
+  if (input.tls !== undefined) out.tls = input.tls;
+  if (input.handshakeTimeoutMs !== undefined) {
+    checkNumber("handshakeTimeoutMs", input.handshakeTimeoutMs, 1);
+    out.handshakeTimeoutMs = input.handshakeTimeoutMs;
+  }
+  if (input.maxPayloadBytes !== undefined) {
+    checkNumber("maxPayloadBytes", input.maxPayloadBytes, 1, true);
+    out.maxPayloadBytes = input.maxPayloadBytes;
+  }
+  if (input.strictIdentities !== undefined) {
+    checkBoolean("strictIdentities", input.strictIdentities);
+    out.strictIdentities = input.strictIdentities;
+  }
+  if (input.wssOptions !== undefined) out.wssOptions = input.wssOptions;
+  checkServerSecurity({ securityProfile: out.securityProfile, tls: out.tls });
+  checkStrictValidators(component, out.rpc, out.protocols);
+  return Object.freeze(out);
+}

@@ -1,0 +1,134 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocket, WebSocketServer } from "ws";
+import { WebsocketUpgradeError } from "../protocol/errors.js";
+import { securityProfileRequirements } from "../security/index.js";
+import { abortHandshake } from "./abort-handshake.js";
+import { createAuthContext, type AuthCallback, type AuthDecision } from "./auth-context.js";
+import { parseHandshake, type HandshakeInfo } from "./handshake.js";
+import type { ResolvedServerOptions } from "./server-options.js";
+
+/** What the pipeline needs from the server that runs it. */
+export interface UpgradeHost {
+  readonly options: Readonly<ResolvedServerOptions>;
+  readonly wss: WebSocketServer;
+  readonly authCallback: AuthCallback | undefined;
+  isAccepting(): boolean;
+  /** Tracks sockets mid-upgrade so close() can end them. */
+  readonly upgrading: Set<Duplex>;
+  onAccepted(ws: WebSocket, handshake: HandshakeInfo, session: unknown): void;
+  onAborted(error: WebsocketUpgradeError, socket: Duplex, request: IncomingMessage, identity: string | undefined): void;
+  onUpgradeError(error: Error, socket: Duplex, request: IncomingMessage): void;
+}
+
+/** The subprotocol picked for a request, read back by the WebSocketServer's handleProtocols. */
+export const chosenProtocols = new WeakMap<IncomingMessage, string | false>();
+
+/**
+ * One upgrade request through the steps: server open → request sane → handshake parsed →
+ * credentials present for the profile → auth() (bounded by handshakeTimeoutMs, aborted if
+ * the socket goes away) → subprotocol chosen → WebSocket accepted.
+ */
+export function runUpgrade(host: UpgradeHost, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  let finished = false;
+  let identity: string | undefined;
+  const controller = new AbortController();
+  host.upgrading.add(socket);
+
+  const cleanup = () => {
+    finished = true;
+    clearTimeout(timer);
+    host.upgrading.delete(socket);
+    socket.removeListener("close", onSocketGone);
+    socket.removeListener("error", onSocketError);
+  };
+  const abort = (error: WebsocketUpgradeError) => {
+    if (finished) return;
+    cleanup();
+    controller.abort(error);
+    abortHandshake(socket, error.code, error.message);
+    host.onAborted(error, socket, request, identity);
+  };
+  const onSocketGone = () => abort(new WebsocketUpgradeError(400, "Client connection closed before the upgrade completed"));
+  const onSocketError = (err: Error) =>
+    abort(new WebsocketUpgradeError(400, `Socket error during the upgrade: ${err.message}`, { cause: err }));
+  socket.on("close", onSocketGone);
+  socket.on("error", onSocketError);
+  const timer = setTimeout(
+    () => abort(new WebsocketUpgradeError(408, `Handshake not completed within ${host.options.handshakeTimeoutMs} ms`)),
+    host.options.handshakeTimeoutMs,
+  );
+
+  let handshake: HandshakeInfo;
+  try {
+    if (!host.isAccepting()) throw new WebsocketUpgradeError(503, "Server is not accepting connections");
+    if (request.headers.upgrade?.toLowerCase() !== "websocket") {
+      throw new WebsocketUpgradeError(400, "Only WebSocket upgrades are supported");
+    }
+    handshake = parseHandshake(request, host.options.securityProfile, host.options.strictIdentities);
+    identity = handshake.identity;
+    if (securityProfileRequirements(host.options.securityProfile).requiresPassword && !handshake.password) {
+      // SWP A00.FR.202/302: profiles 1 and 2 need Basic-auth credentials naming the identity.
+      throw new WebsocketUpgradeError(401, "Basic authentication with the station identity is required");
+    }
+  } catch (err) {
+    abort(err instanceof WebsocketUpgradeError ? err : new WebsocketUpgradeError(400, String(err)));
+    return;
+  }
+
+  const decide = (decision: AuthDecision) => {
+    if (finished) return;
+    if (!decision.accepted) {
+      abort(new WebsocketUpgradeError(decision.status, decision.message));
+      return;
+    }
+    const protocol = chooseProtocol(host.options.protocols, handshake.protocols, decision.protocol);
+    if (protocol === null) {
+      abort(new WebsocketUpgradeError(400, `The client does not offer subprotocol '${decision.protocol}'`));
+      return;
+    }
+    cleanup();
+    chosenProtocols.set(request, protocol ?? false);
+    try {
+      host.wss.handleUpgrade(request, socket, head, (ws) => host.onAccepted(ws, handshake, decision.session));
+    } catch (err) {
+      host.onUpgradeError(err instanceof Error ? err : new Error(String(err)), socket, request);
+      abortHandshake(socket, 500, "");
+    }
+  };
+
+  const ctx = createAuthContext(handshake, controller.signal, decide);
+  const auth = host.authCallback;
+  if (!auth) {
+    ctx.accept();
+    return;
+  }
+  try {
+    const returned = auth(ctx, ctx.reject, handshake, controller.signal);
+    if (returned && typeof returned.then === "function") {
+      returned.then(undefined, (err: unknown) => failAuth(err));
+    }
+  } catch (err) {
+    failAuth(err);
+  }
+
+  function failAuth(err: unknown) {
+    if (finished) return;
+    const error = err instanceof Error ? err : new Error(String(err));
+    host.onUpgradeError(error, socket, request);
+    abort(new WebsocketUpgradeError(500, "Authentication failed", { cause: error }));
+  }
+}
+
+/**
+ * The subprotocol for the connection: the one accept() named (null if the client did not
+ * offer it), else the first of the server's list that the client offers, else undefined.
+ */
+export function chooseProtocol(
+  serverProtocols: readonly string[],
+  offered: ReadonlySet<string>,
+  requested: string | undefined,
+): string | undefined | null {
+  if (requested !== undefined) return offered.has(requested) ? requested : null;
+  return serverProtocols.find((p) => offered.has(p));
+}

@@ -1,0 +1,48 @@
+import type WebSocket from "ws";
+import type { Transport, TransportListener } from "./transport.js";
+
+/** Adapts a `ws` WebSocket (client or server side) to the engine's Transport. */
+export class NodeTransport implements Transport {
+  constructor(private readonly ws: WebSocket) {}
+
+  get protocol(): string {
+    return this.ws.protocol;
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  get writable(): boolean {
+    return this.ws.readyState === 1;
+  }
+
+  send(data: string): void {
+    // ws reports send failures through its 'error'/'close' events when no callback is given;
+    // only CONNECTING throws, and the engine never sends before 'open'.
+    this.ws.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  ping(): boolean {
+    if (this.ws.readyState !== 1) return false;
+    this.ws.ping();
+    return true;
+  }
+
+  listen(listener: TransportListener): void {
+    const ws = this.ws;
+    ws.on("message", (data, isBinary) => listener.onMessage(data as Buffer, isBinary));
+    ws.on("close", (code, reason) => listener.onClose(code, reason.toString("utf8")));
+    ws.on("error", (err) => listener.onError(err));
+    ws.on("pong", () => listener.onPong());
+    ws.on("ping", () => listener.onPing());
+  }
+}
