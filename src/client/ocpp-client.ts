@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { ClientRequest, IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import { ConnectionClosedError, UnexpectedHttpResponse } from "../protocol/errors.js";
 import { getPackageIdent } from "../package-ident.js";
@@ -106,34 +106,42 @@ export class OCPPClient extends ReconnectingClient {
       headers: { ...requestHeaders, ...wsOpts.headers },
     });
 
+    const transport = new NodeTransport(ws);
+
     return new Promise<OpenedTransport>((resolve, reject) => {
       let response: IncomingMessage | undefined;
       const cleanup = () => {
         signal.removeEventListener("abort", onAbort);
-        ws.removeAllListeners();
+        ws.removeListener("unexpected-response", onUnexpectedResponse);
+        ws.removeListener("upgrade", onUpgrade);
+        ws.removeListener("error", fail);
+        ws.removeListener("open", onOpen);
       };
-      const fail = (err: Error) => {
+      function fail(err: Error) {
         cleanup();
         // Keep the socket's late errors from becoming unhandled 'error' events.
         ws.on("error", () => undefined);
         ws.terminate();
         reject(err);
-      };
+      }
       const onAbort = () => fail(new ConnectionClosedError("Connection aborted", 1001));
       signal.addEventListener("abort", onAbort, { once: true });
-      ws.once("unexpected-response", (request, res) => {
+      const onUnexpectedResponse = (request: ClientRequest, res: IncomingMessage) => {
         const err = new UnexpectedHttpResponse(res.statusCode ?? 0, res.statusMessage);
         err.request = request;
         err.response = res;
         res.resume();
         fail(err);
-      });
-      ws.once("upgrade", (res) => (response = res));
-      ws.once("error", (err) => fail(err));
-      ws.once("open", () => {
+      };
+      const onUpgrade = (res: IncomingMessage) => (response = res);
+      const onOpen = () => {
         cleanup();
-        resolve({ transport: new NodeTransport(ws), response });
-      });
+        resolve({ transport, response });
+      };
+      ws.once("unexpected-response", onUnexpectedResponse);
+      ws.once("upgrade", onUpgrade);
+      ws.once("error", fail);
+      ws.once("open", onOpen);
     });
   }
 }

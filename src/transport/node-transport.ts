@@ -1,9 +1,20 @@
 import type WebSocket from "ws";
-import type { Transport, TransportListener } from "./transport.js";
+import type { RawFrame, Transport, TransportListener } from "./transport.js";
 
-/** Adapts a `ws` WebSocket (client or server side) to the engine's Transport. */
+/**
+ * Adapts a `ws` WebSocket (client or server side) to the engine's Transport. Frames that
+ * arrive before the engine listens (a CALL can come in the same packet as the 101 response)
+ * are held and handed over by listen(), so none is lost.
+ */
 export class NodeTransport implements Transport {
-  constructor(private readonly ws: WebSocket) {}
+  private early: Array<[RawFrame, boolean]> | undefined = [];
+  private readonly holdEarly = (data: WebSocket.RawData, isBinary: boolean) => {
+    this.early?.push([data as Buffer, isBinary]);
+  };
+
+  constructor(private readonly ws: WebSocket) {
+    ws.on("message", this.holdEarly);
+  }
 
   get protocol(): string {
     return this.ws.protocol;
@@ -39,10 +50,14 @@ export class NodeTransport implements Transport {
 
   listen(listener: TransportListener): void {
     const ws = this.ws;
+    ws.removeListener("message", this.holdEarly);
     ws.on("message", (data, isBinary) => listener.onMessage(data as Buffer, isBinary));
     ws.on("close", (code, reason) => listener.onClose(code, reason.toString("utf8")));
     ws.on("error", (err) => listener.onError(err));
     ws.on("pong", () => listener.onPong());
     ws.on("ping", () => listener.onPing());
+    const early = this.early!;
+    this.early = undefined;
+    for (const [data, isBinary] of early) listener.onMessage(data, isBinary);
   }
 }

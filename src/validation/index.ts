@@ -1,0 +1,14 @@
+export {
+  createValidator,
+  type MessageKind,
+  type SchemaValidator,
+  type Validator,
+} from "./validator.js";
+export { getBuiltinValidator } from "./builtin.js";
+export {
+  KEYWORD_ERROR_CODES,
+  validationErrorCode,
+  type ValidationErrorCode,
+  type ValidationErrorDetail,
+} from "./error-codes.js";
+export { MULTIPLE_OF_PRECISION } from "./ajv.js";
