@@ -3,7 +3,7 @@
 // one run, each figure with its ratio to bare. See bench/README.md.
 //
 //   node bench/run.mjs [--quick] [--only=1,2,5] [--libs=bare,ocpp-rpc,ocpp-ws-io]
-//                      [--rounds=N] [--hold=SECONDS] [--verbose]
+//                      [--rounds=N] [--hold=SECONDS] [--timeout=SECONDS] [--verbose]
 import os from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -24,7 +24,7 @@ const opt = (name) => {
   return a.includes("=") ? a.slice(a.indexOf("=") + 1) : true;
 };
 if (opt("help")) {
-  console.log("usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6] [--libs=bare,ocpp-rpc,ocpp-ws-io] [--rounds=N] [--hold=S] [--verbose]");
+  console.log("usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6] [--libs=bare,ocpp-rpc,ocpp-ws-io] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]");
   process.exit(0);
 }
 const QUICK = !!opt("quick");
@@ -458,7 +458,8 @@ async function main() {
         const name = `scenario ${sc.id}${sc.sub ?? ""} ${lib}${rounds > 1 ? ` round ${round + 1}` : ""}`;
         const ts = Date.now();
         try {
-          const r = await isolated(name, sc.timeoutMs(), (ctx) => sc.run(ctx, lib));
+          const limit = opt("timeout") ? Number(opt("timeout")) * 1000 : sc.timeoutMs();
+          const r = await isolated(name, limit, (ctx) => sc.run(ctx, lib));
           byLib[lib].rounds.push(r);
           const brief = sc.metrics
             .slice(0, 3)

@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
 import { WebSocketServer, WebSocket } from "ws";
 
 const require = createRequire(import.meta.url);
-export const DIST = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
+// OCPP_WS_IO_DIST: another build of the library (for trying the harness on a
+// build made elsewhere); the default is this repository's dist/.
+export const DIST = process.env.OCPP_WS_IO_DIST || fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 export const LIBS = ["bare", "ocpp-rpc", "ocpp-ws-io"];
 
 export const distExists = () => existsSync(DIST);

@@ -2,13 +2,13 @@ import { checkBoolean, checkNumber, checkStringArray, describe, RPC_OPTION_KEYS 
 import type { RpcOptions } from "../rpc/types.js";
 
 /** Options every client class shares (Node and browser). */
-export interface BaseClientOptions extends Partial<RpcOptions> {
+export interface BaseClientOptions<P extends string = string> extends Partial<RpcOptions> {
   /** The charging station identity; percent-encoded into the URL. Required. */
   identity: string;
   /** The CSMS WebSocket URL (`ws://` or `wss://`), without the identity. Required. */
   endpoint: string;
   /** Subprotocols to offer, in order of preference. Default []. */
-  protocols?: readonly string[];
+  protocols?: readonly P[];
   /** Extra URL query parameters. */
   query?: Record<string, string> | string;
   /** Reconnect after losing an established connection. Default true. */

@@ -16,7 +16,7 @@ import { BASE_CLIENT_OPTION_KEYS, type BaseClientOptions } from "./client-option
 import { ReconnectingClient, type OpenedTransport } from "./reconnecting-client.js";
 
 /** Options of the Node `OCPPClient`. */
-export interface ClientOptions extends BaseClientOptions {
+export interface ClientOptions<P extends string = string> extends BaseClientOptions<P> {
   /** OCPP security profile 0–3. Inferred from endpoint, password and certificate when absent. */
   securityProfile?: SecurityProfile;
   /** Basic-auth password (profiles 1 and 2); the user name is always the identity. */
@@ -62,11 +62,11 @@ interface NodeConnectionOptions {
  * await client.connect();
  * await client.call("Heartbeat", {});
  */
-export class OCPPClient extends ReconnectingClient {
+export class OCPPClient<const P extends string = string> extends ReconnectingClient<P> {
   private node: NodeConnectionOptions;
-  private nodeInput: Partial<ClientOptions>;
+  private nodeInput: Partial<ClientOptions<P>>;
 
-  constructor(options: ClientOptions) {
+  constructor(options: ClientOptions<P>) {
     super(options, "OCPPClient");
     rejectUnknownOptions("OCPPClient", options, CLIENT_OPTION_KEYS);
     this.nodeInput = { ...options };
@@ -79,7 +79,7 @@ export class OCPPClient extends ReconnectingClient {
     return this.node.securityProfile;
   }
 
-  override reconfigure(options: Partial<ClientOptions>): void {
+  override reconfigure(options: Partial<ClientOptions<P>>): void {
     rejectUnknownOptions("reconfigure()", options, CLIENT_OPTION_KEYS);
     super.reconfigure(options);
     this.nodeInput = { ...this.nodeInput, ...options };
@@ -146,7 +146,7 @@ export class OCPPClient extends ReconnectingClient {
   }
 }
 
-function resolveNodeOptions(options: Partial<ClientOptions>, endpoint: string): NodeConnectionOptions {
+function resolveNodeOptions(options: Partial<ClientOptions<string>>, endpoint: string): NodeConnectionOptions {
   const { password, tls, headers = {}, handshakeTimeoutMs = 30_000, maxPayloadBytes = 65_536, wsOpts = {} } = options;
   checkNumber("handshakeTimeoutMs", handshakeTimeoutMs, 1);
   checkNumber("maxPayloadBytes", maxPayloadBytes, 1, true);

@@ -3,6 +3,7 @@ import { RpcEngine } from "../rpc/engine.js";
 import { checkStrictValidators } from "../rpc/strict-mode.js";
 import { ConnectionState, type CloseResult, type OpenEvent, type RpcOptions } from "../rpc/types.js";
 import type { Transport } from "../transport/transport.js";
+import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-api.js";
 import { reconnectDelay } from "./backoff.js";
 import {
   resolveConnectionOptions,
@@ -32,14 +33,18 @@ const FATAL_CONNECT_ERRORS = [
  * jitter after an established connection is lost (never after close()), keeping the
  * negotiated subprotocol. Platform-free: Node and browser clients supply `openTransport`.
  */
-export abstract class ReconnectingClient extends RpcEngine {
+export abstract class ReconnectingClient<P extends string = string> extends RpcEngine<
+  StationOutbound<P>,
+  CsmsOutbound<P>,
+  KnownMethod<P>
+> {
   protected connection: ResolvedConnectionOptions;
   private connectPromise: Promise<OpenEvent> | undefined;
   private attemptAbort: AbortController | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectAttempt = 0;
 
-  constructor(options: BaseClientOptions, component: string) {
+  constructor(options: BaseClientOptions<P>, component: string) {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`${component}: options must be an object`);
     }
@@ -47,7 +52,12 @@ export abstract class ReconnectingClient extends RpcEngine {
     super(connection.identity, options);
     checkStrictValidators(component, this.rpcOptions, connection.protocols);
     this.connection = connection;
+    this.role = "station";
     this.applyQueuePolicy();
+  }
+
+  protected override offeredProtocols(): readonly string[] {
+    return this._protocol !== undefined ? [this._protocol] : this.connection.protocols;
   }
 
   /** Opens a transport to `url` offering `protocols`; rejects on failure or `signal`. */
@@ -154,7 +164,7 @@ export abstract class ReconnectingClient extends RpcEngine {
    * Changes options at run time. A new identity or endpoint takes effect at the next
    * connect() (close() first).
    */
-  reconfigure(options: Partial<BaseClientOptions>): void {
+  reconfigure(options: Partial<BaseClientOptions<P>>): void {
     const connection = resolveConnectionOptions(options, this.connection);
     const rpc: Partial<RpcOptions> = options;
     this.reconfigureRpc(rpc);

@@ -23,12 +23,23 @@ import { protocolFamily, wireErrorCode, type ProtocolFamily } from "../protocol/
 import { jitteredInterval, type KeepAliveSweeper } from "../transport/keep-alive.js";
 import type { RawFrame, Transport, TransportListener } from "../transport/transport.js";
 import type { Validator } from "../validation/index.js";
+import { checkHandlerDirection, type Role } from "./direction.js";
 import { getErrorPlainObject } from "./error-details.js";
 import { HandlerRegistry } from "./handler-registry.js";
 import { InboundCall } from "./inbound-call.js";
 import { mergeRpcOptions, RPC_DEFAULTS } from "./options.js";
 import { PendingCall } from "./pending-call.js";
-import { resolveValidator } from "./strict-mode.js";
+import { isLenient, resolveValidator } from "./strict-mode.js";
+import type {
+  CallArgs,
+  MethodOf,
+  ProtocolMaps,
+  Req,
+  RequestOf,
+  Res,
+  ResponseOf,
+  UntypedMethod,
+} from "./typed-api.js";
 import {
   ConnectionState,
   NOREPLY,
@@ -53,7 +64,11 @@ const ABANDONED_ID_MEMORY = 64;
  * NOREPLY), bad-message accounting, strict mode, keep-alive and close. It talks to the
  * network only through a `Transport`; roles add how a transport is obtained.
  */
-export class RpcEngine extends EventEmitter<ClientEvents> {
+export class RpcEngine<
+  Out extends ProtocolMaps = {},
+  In extends ProtocolMaps = {},
+  Reserved extends string = never,
+> extends EventEmitter<ClientEvents> {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN;
   static readonly CLOSING = CLOSING;
@@ -75,6 +90,7 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
 
   private family: ProtocolFamily = "other";
   private validator: Validator | undefined;
+  private lenient = false;
   private readonly ids = new MessageIdGenerator();
   private readonly handlers = new HandlerRegistry();
   private readonly pending = new Map<string, PendingCall>();
@@ -123,7 +139,7 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
   protected reconfigureRpc(options: Partial<RpcOptions>): void {
     const next = mergeRpcOptions(this.rpcOptions, options);
     this.rpcOptions = next;
-    this.validator = resolveValidator(next, this._protocol);
+    this.applyValidation();
     if (options.pingIntervalMs !== undefined && this.transport) this.startKeepAlive();
     this.pump();
   }
@@ -132,7 +148,12 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
   protected setProtocol(protocol: string | undefined): void {
     this._protocol = protocol;
     this.family = protocolFamily(protocol);
-    this.validator = resolveValidator(this.rpcOptions, protocol);
+    this.applyValidation();
+  }
+
+  private applyValidation(): void {
+    this.validator = resolveValidator(this.rpcOptions, this._protocol);
+    this.lenient = this.validator !== undefined && isLenient(this.rpcOptions, this._protocol!);
   }
 
   // ---------------------------------------------------------------- handlers
@@ -145,6 +166,14 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
    * @example
    * client.handle("Reset", ({ params }) => ({ status: "Accepted" }));
    */
+  handle<Pr extends keyof In & string, M extends keyof In[Pr] & string>(
+    protocol: Pr,
+    method: M,
+    handler: CallHandler<Req<In[Pr][M]>, Res<In[Pr][M]>>,
+  ): void;
+  handle<M extends MethodOf<In>>(method: M, handler: CallHandler<RequestOf<In, M>, ResponseOf<In, M>>): void;
+  handle<M extends string>(method: UntypedMethod<M, Reserved>, handler: CallHandler): void;
+  handle(handler: WildcardHandler): void;
   handle(...args: unknown[]): void {
     if (args.length === 1) {
       if (typeof args[0] !== "function") {
@@ -164,7 +193,16 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
     if (typeof handler !== "function") {
       throw new TypeError(`handle('${method}', handler): handler must be a function`);
     }
+    checkHandlerDirection(this.role, method, protocol === undefined ? this.offeredProtocols() : [protocol]);
     this.handlers.set(protocol, method, handler as CallHandler);
+  }
+
+  /** Which side this engine plays, for the direction checks of handle(). */
+  protected role: Role | undefined;
+
+  /** The subprotocols this engine may end up speaking. */
+  protected offeredProtocols(): readonly string[] {
+    return this._protocol !== undefined ? [this._protocol] : [];
   }
 
   /**
@@ -197,6 +235,17 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
    * @example
    * const res = await client.call("BootNotification", { chargePointVendor: "V", chargePointModel: "M" });
    */
+  call<Pr extends keyof Out & string, M extends keyof Out[Pr] & string>(
+    protocol: Pr,
+    method: M,
+    ...args: CallArgs<Req<Out[Pr][M]>>
+  ): Promise<Res<Out[Pr][M]>>;
+  call<M extends MethodOf<Out>>(method: M, ...args: CallArgs<RequestOf<Out, M>>): Promise<ResponseOf<Out, M>>;
+  call<M extends string>(
+    method: UntypedMethod<M, Reserved>,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
   call(...args: unknown[]): Promise<unknown> {
     let protocol: unknown, method: unknown, params: unknown, options: unknown;
     if (this.isProtocolForm(args)) [protocol, method, params, options] = args;
@@ -275,8 +324,7 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
     const payload = params === undefined ? {} : params;
     const invalid = this.validate(method, "request", payload);
     const messageId = this.ids.next();
-    if (invalid) {
-      this.emitStrictFailure(invalid, messageId, method, payload, null, true, true);
+    if (invalid && this.strictFailure(invalid, messageId, method, payload, null, true, true)) {
       return Promise.reject(invalid);
     }
     let text: string;
@@ -331,8 +379,7 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
     const id = this.ids.next();
     call.id = id;
     const invalid = this.validate(call.method, "request", call.params);
-    if (invalid) {
-      this.emitStrictFailure(invalid, id, call.method, call.params, null, true, true);
+    if (invalid && this.strictFailure(invalid, id, call.method, call.params, null, true, true)) {
       this.settle(call);
       call.reject(invalid);
       return;
@@ -548,8 +595,7 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
     const result = message[2];
     this.settle(call);
     const invalid = this.validate(call.method, "response", result);
-    if (invalid) {
-      this.emitStrictFailure(invalid, id, call.method, call.params, result, false, false);
+    if (invalid && this.strictFailure(invalid, id, call.method, call.params, result, false, false)) {
       if (this.family === "2.1" && this.transport?.writable) {
         // 2.1 Part 4 §4.2.3: a CALLRESULT that cannot be processed is answered with CALLRESULTERROR.
         this.sendFrame(
@@ -637,8 +683,7 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
       return;
     }
     const invalid = this.validate(method, "request", params);
-    if (invalid) {
-      this.emitStrictFailure(invalid, id, method, params, null, false, true);
+    if (invalid && this.strictFailure(invalid, id, method, params, null, false, true)) {
       this.answerError(id, method, params, invalid);
       return;
     }
@@ -666,11 +711,8 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
     this.badMessages = 0;
     if (this.listenerCount("send")) this.emit("send", { outbound: false, messageId: id, method, params });
     const invalid = this.validate(method, "request", params);
-    if (invalid) {
-      // A SEND is never answered (2.1 Part 4 §4.2.4); the failure is only reported.
-      this.emitStrictFailure(invalid, id, method, params, null, false, true);
-      return;
-    }
+    // A SEND is never answered (2.1 Part 4 §4.2.4): a refused one is only reported.
+    if (invalid && this.strictFailure(invalid, id, method, params, null, false, true)) return;
     const handler = this.handlers.find(this._protocol, method);
     const wildcard = handler ? undefined : this.handlers.wildcard;
     if (!handler && !wildcard) return;
@@ -704,8 +746,7 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
     }
     const result = value === undefined ? {} : value;
     const invalid = this.validate(call.method, "response", result);
-    if (invalid) {
-      this.emitStrictFailure(invalid, call.messageId, call.method, call.params, result, true, false);
+    if (invalid && this.strictFailure(invalid, call.messageId, call.method, call.params, result, true, false)) {
       this.answerError(call.messageId, call.method, call.params, new RPCInternalError());
       return;
     }
@@ -778,7 +819,11 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
     return validator.validate(method, kind, payload);
   }
 
-  private emitStrictFailure(
+  /**
+   * Reports a validation failure; true when the message must be refused, false under
+   * lenient validation (reported only, for fleets whose payloads are slightly off).
+   */
+  private strictFailure(
     error: RPCError,
     messageId: string,
     method: string,
@@ -786,10 +831,11 @@ export class RpcEngine extends EventEmitter<ClientEvents> {
     result: unknown,
     outbound: boolean,
     isCall: boolean,
-  ): void {
+  ): boolean {
     if (this.listenerCount("strictValidationFailure")) {
       this.emit("strictValidationFailure", { error, messageId, method, params, result, outbound, isCall });
     }
+    return !this.lenient;
   }
 
   // ---------------------------------------------------------------- connection lifecycle

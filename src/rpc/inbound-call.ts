@@ -1,5 +1,9 @@
-import type { RpcEngine } from "./engine.js";
 import type { HandlerContext, NOREPLY } from "./types.js";
+
+/** The engine side of an inbound call: told once the answer is known. */
+export interface InboundCallOwner {
+  finishInbound(call: InboundCall, value: unknown): void;
+}
 
 /**
  * A call received from the peer, handed to the handler as its context. The first answer
@@ -12,7 +16,7 @@ export class InboundCall implements HandlerContext {
   private abortReason: unknown;
 
   constructor(
-    private readonly engine: RpcEngine,
+    private readonly engine: InboundCallOwner,
     readonly messageId: string,
     readonly method: string,
     readonly params: unknown,

@@ -18,6 +18,7 @@ export const RPC_OPTION_KEYS = [
   "strictMode",
   "strictModeMethods",
   "strictModeValidators",
+  "lenientValidation",
   "pingIntervalMs",
   "deferPingsOnActivity",
 ] as const satisfies readonly (keyof RpcOptions)[];
@@ -78,6 +79,7 @@ export function mergeRpcOptions(base: RpcOptions, input: Partial<RpcOptions>): R
         checkBoolean(key, value);
         break;
       case "strictMode":
+      case "lenientValidation":
         if (typeof value !== "boolean") checkStringArray(key, value);
         break;
       case "strictModeMethods":

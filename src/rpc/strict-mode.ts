@@ -29,6 +29,12 @@ export function resolveValidator(
   return findValidator(options, protocol);
 }
 
+/** Whether failures on `protocol` are only reported (lenientValidation), not refused. */
+export function isLenient(options: Pick<RpcOptions, "lenientValidation">, protocol: string): boolean {
+  const lenient = options.lenientValidation;
+  return Array.isArray(lenient) ? lenient.includes(protocol) : lenient === true;
+}
+
 /**
  * Throws when strict mode is asked for a subprotocol with no validator, so a typo in
  * `protocols` or a missing custom validator shows at construction, not as silent passes.

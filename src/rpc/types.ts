@@ -30,6 +30,12 @@ export interface RpcOptions {
   strictMode: boolean | readonly string[];
   /** With strictMode, validate only these methods. */
   strictModeMethods?: readonly string[];
+  /**
+   * Report strict-mode failures through 'strictValidationFailure' without refusing the
+   * message: true for every subprotocol, or a list. For stations whose payloads are
+   * slightly off. Default false.
+   */
+  lenientValidation?: boolean | readonly string[];
   /** Validators for custom subprotocols, or to replace a built-in one. */
   strictModeValidators?: readonly Validator[];
   /** WebSocket ping interval (±25% jitter); 0 disables pings. Default 30000. */

@@ -1,9 +1,15 @@
+import { mergeRpcOptions } from "../rpc/options.js";
+import type { RpcOptions } from "../rpc/types.js";
 import type { HandshakeInfo } from "./handshake.js";
 
 /** What `accept()` may be given: `{ session, protocol }`, or (ocpp-rpc style) the session itself. */
 export interface AuthAccept<S = SessionData> {
+  /** Kept on the client as `client.session`. */
   session?: S;
+  /** The subprotocol to use; the station must have offered it. */
   protocol?: string;
+  /** RPC options for this connection only, over the server's (e.g. `lenientValidation`). */
+  options?: Partial<RpcOptions>;
 }
 
 export type SessionData = Record<string, unknown>;
@@ -34,6 +40,7 @@ export interface AuthDecision {
   accepted: boolean;
   session: unknown;
   protocol: string | undefined;
+  options: RpcOptions;
   status: number;
   message: string;
 }
@@ -42,24 +49,28 @@ export interface AuthDecision {
 function isAcceptOptions(value: unknown): value is AuthAccept<unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const keys = Object.keys(value);
-  return keys.length > 0 && keys.every((k) => k === "session" || k === "protocol");
+  return keys.length > 0 && keys.every((k) => k === "session" || k === "protocol" || k === "options");
 }
 
 /** Builds the accept/reject pair for one upgrade; the first decision wins. */
 export function createAuthContext(
   handshake: HandshakeInfo,
   signal: AbortSignal,
+  serverOptions: RpcOptions,
   decide: (decision: AuthDecision) => void,
 ): AuthContext<SessionData> {
   let decided = false;
   const accept = (options?: unknown, protocol?: string) => {
     if (decided) return;
+    const opts: AuthAccept<unknown> = isAcceptOptions(options) ? options : { session: options, protocol };
+    // Checked here so that a bad override is a TypeError in the auth callback itself.
+    const rpc = opts.options ? mergeRpcOptions(serverOptions, opts.options) : serverOptions;
     decided = true;
-    const opts = isAcceptOptions(options) ? options : { session: options, protocol };
     decide({
       accepted: true,
       session: opts.session ?? {},
       protocol: opts.protocol ?? protocol,
+      options: rpc,
       status: 101,
       message: "",
     });
@@ -68,7 +79,14 @@ export function createAuthContext(
     if (decided) return;
     decided = true;
     const status = Number.isInteger(code) && code >= 400 && code <= 599 ? code : 500;
-    decide({ accepted: false, session: undefined, protocol: undefined, status, message: String(message) });
+    decide({
+      accepted: false,
+      session: undefined,
+      protocol: undefined,
+      options: serverOptions,
+      status,
+      message: String(message),
+    });
   };
   return Object.assign(accept, { accept, reject, handshake, signal }) as AuthContext<SessionData>;
 }

@@ -1,5 +1,6 @@
 import { RpcEngine } from "../rpc/engine.js";
 import type { RpcOptions, OpenEvent } from "../rpc/types.js";
+import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-api.js";
 import type { KeepAliveSweeper } from "../transport/keep-alive.js";
 import type { Transport } from "../transport/transport.js";
 import type { SessionData } from "./auth-context.js";
@@ -10,7 +11,11 @@ import type { HandshakeInfo } from "./handshake.js";
  * close, events) on an accepted socket, plus the handshake and the session from auth().
  * It never reconnects: the station does.
  */
-export class OCPPServerClient<S = SessionData> extends RpcEngine {
+export class OCPPServerClient<P extends string = string, S = SessionData> extends RpcEngine<
+  CsmsOutbound<P>,
+  StationOutbound<P>,
+  KnownMethod<P>
+> {
   /** What the station sent in its upgrade request. */
   readonly handshake: HandshakeInfo;
   /** The value given to accept() in auth(). */
@@ -28,6 +33,7 @@ export class OCPPServerClient<S = SessionData> extends RpcEngine {
     this.handshake = handshake;
     this.session = session;
     this.keepAliveSweeper = sweeper;
+    this.role = "csms";
     this.setProtocol(transport.protocol || undefined);
     this.attachTransport(transport);
   }

@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { getPackageIdent } from "../package-ident.js";
 import { WebsocketUpgradeError } from "../protocol/errors.js";
-import { ConnectionState, type CloseOptions } from "../rpc/types.js";
+import { ConnectionState, type CloseOptions, type RpcOptions } from "../rpc/types.js";
 import { buildServerTlsOptions, securityProfileRequirements } from "../security/index.js";
 import { KeepAliveSweeper } from "../transport/keep-alive.js";
 import { NodeTransport } from "../transport/node-transport.js";
@@ -36,8 +36,8 @@ export interface UpgradeErrorEvent {
   request: IncomingMessage;
 }
 
-export interface ServerEvents {
-  client: [client: OCPPServerClient];
+export interface ServerEvents<P extends string = string> {
+  client: [client: OCPPServerClient<P>];
   error: [error: Error];
   close: [];
   closing: [];
@@ -55,20 +55,20 @@ export interface ServerEvents {
  * server.on("client", (client) => client.handle("Heartbeat", () => ({ currentTime: new Date().toISOString() })));
  * await server.listen(3000);
  */
-export class OCPPServer extends EventEmitter<ServerEvents> {
+export class OCPPServer<const P extends string = string> extends EventEmitter<ServerEvents<P>> {
   private options: Readonly<ResolvedServerOptions>;
   private authCallback: AuthCallback | undefined;
   private state: ConnectionState = ConnectionState.OPEN;
   private readonly wss: WebSocketServer;
   private readonly sweeper: KeepAliveSweeper;
-  private readonly connected = new Set<OCPPServerClient>();
+  private readonly connected = new Set<OCPPServerClient<P>>();
   private readonly httpServers = new Set<HttpServer>();
   private readonly upgrading = new Set<Duplex>();
   private readonly upgradeHost: UpgradeHost;
   private readonly boundHandleUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   private closePromise: Promise<void> | undefined;
 
-  constructor(options: ServerOptions = {}) {
+  constructor(options: ServerOptions<P> = {}) {
     super();
     this.options = resolveServerOptions("OCPPServer", options);
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
@@ -91,7 +91,7 @@ export class OCPPServer extends EventEmitter<ServerEvents> {
       },
       isAccepting: () => this.state === ConnectionState.OPEN,
       upgrading: this.upgrading,
-      onAccepted: (ws, handshake, session) => this.onAccepted(ws, handshake, session),
+      onAccepted: (ws, handshake, session, options) => this.onAccepted(ws, handshake, session, options),
       onAborted: (error, socket, request, identity) => {
         if (this.listenerCount("upgradeAborted")) this.emit("upgradeAborted", { error, socket, request, identity });
       },
@@ -103,7 +103,7 @@ export class OCPPServer extends EventEmitter<ServerEvents> {
   }
 
   /** The connected stations. */
-  get clients(): ReadonlySet<OCPPServerClient> {
+  get clients(): ReadonlySet<OCPPServerClient<P>> {
     return this.connected;
   }
 
@@ -124,7 +124,7 @@ export class OCPPServer extends EventEmitter<ServerEvents> {
   }
 
   /** Changes options; new connections use them (open ones keep theirs). */
-  reconfigure(options: ServerOptions): void {
+  reconfigure(options: ServerOptions<P>): void {
     this.options = resolveServerOptions("reconfigure()", options, this.options);
     this.sweeper.setTickMs(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
   }
@@ -165,7 +165,7 @@ export class OCPPServer extends EventEmitter<ServerEvents> {
     return httpServer;
   }
 
-  private onAccepted(ws: WebSocket, handshake: HandshakeInfo, session: unknown): void {
+  private onAccepted(ws: WebSocket, handshake: HandshakeInfo, session: unknown, options: RpcOptions): void {
     const transport = new NodeTransport(ws);
     if (this.state !== ConnectionState.OPEN) {
       ws.close(1001, "Server closing");
@@ -185,7 +185,7 @@ export class OCPPServer extends EventEmitter<ServerEvents> {
       }
       return;
     }
-    const client = new OCPPServerClient(transport, handshake, session as SessionData, this.options.rpc, this.sweeper);
+    const client = new OCPPServerClient<P>(transport, handshake, session as SessionData, options, this.sweeper);
     this.connected.add(client);
     client.once("close", () => this.connected.delete(client));
     this.emit("client", client);

@@ -5,9 +5,9 @@ import type { RpcOptions } from "../rpc/types.js";
 import { checkServerSecurity, isSecurityProfile, SecurityProfile, type TLSOptions } from "../security/index.js";
 
 /** Options of `OCPPServer`. RPC options are inherited by every server-side client. */
-export interface ServerOptions extends Partial<RpcOptions> {
+export interface ServerOptions<P extends string = string> extends Partial<RpcOptions> {
   /** Subprotocols served, in order of preference. Default []. */
-  protocols?: readonly string[];
+  protocols?: readonly P[];
   /** Security profile of the servers listen() creates. Default NONE (0). */
   securityProfile?: SecurityProfile;
   /** TLS options (profiles 2 and 3). */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket, WebSocketServer } from "ws";
 import { WebsocketUpgradeError } from "../protocol/errors.js";
+import type { RpcOptions } from "../rpc/types.js";
 import { securityProfileRequirements } from "../security/index.js";
 import { abortHandshake } from "./abort-handshake.js";
 import { createAuthContext, type AuthCallback, type AuthDecision } from "./auth-context.js";
@@ -16,7 +17,7 @@ export interface UpgradeHost {
   isAccepting(): boolean;
   /** Tracks sockets mid-upgrade so close() can end them. */
   readonly upgrading: Set<Duplex>;
-  onAccepted(ws: WebSocket, handshake: HandshakeInfo, session: unknown): void;
+  onAccepted(ws: WebSocket, handshake: HandshakeInfo, session: unknown, options: RpcOptions): void;
   onAborted(error: WebsocketUpgradeError, socket: Duplex, request: IncomingMessage, identity: string | undefined): void;
   onUpgradeError(error: Error, socket: Duplex, request: IncomingMessage): void;
 }
@@ -90,14 +91,14 @@ export function runUpgrade(host: UpgradeHost, request: IncomingMessage, socket: 
     cleanup();
     chosenProtocols.set(request, protocol ?? false);
     try {
-      host.wss.handleUpgrade(request, socket, head, (ws) => host.onAccepted(ws, handshake, decision.session));
+      host.wss.handleUpgrade(request, socket, head, (ws) => host.onAccepted(ws, handshake, decision.session, decision.options));
     } catch (err) {
       host.onUpgradeError(err instanceof Error ? err : new Error(String(err)), socket, request);
       abortHandshake(socket, 500, "");
     }
   };
 
-  const ctx = createAuthContext(handshake, controller.signal, decide);
+  const ctx = createAuthContext(handshake, controller.signal, host.options.rpc, decide);
   const auth = host.authCallback;
   if (!auth) {
     ctx.accept();
