@@ -1,11 +1,16 @@
 export { OCPPClient, type ClientOptions } from "./client/ocpp-client.js";
 export type { BaseClientOptions } from "./client/client-options.js";
+export type { OpenEvent, ConnectingEvent, ReconnectEvent, CallResultErrorEvent, SendEvent } from "./rpc/types.js";
+export type { MethodMap, ProtocolMaps } from "./rpc/typed-api.js";
+export type * from "./generated/index.js";
 export { OCPPServer, type ListenOptions, type ServerEvents, type UpgradeAbortedEvent, type UpgradeErrorEvent } from "./server/ocpp-server.js";
 export { OCPPServerClient } from "./server/ocpp-server-client.js";
 export type { ServerOptions } from "./server/server-options.js";
+export type { SecurityEvent, SecurityEventType } from "./server/security-event.js";
+export type { CORSOptions } from "./server/cors.js";
+export type { ConnectionRateLimitOptions } from "./server/connection-rate-limit.js";
 export type { HandshakeInfo } from "./server/handshake.js";
 export type { AuthAccept, AuthCallback, AuthContext, SessionData } from "./server/auth-context.js";
-export { RpcEngine } from "./rpc/engine.js";
 export {
   NOREPLY,
   ConnectionState,

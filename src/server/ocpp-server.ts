@@ -1,12 +1,27 @@
 import { EventEmitter } from "eventemitter3";
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { getPackageIdent } from "../package-ident.js";
-import { WebsocketUpgradeError } from "../protocol/errors.js";
-import { ConnectionState, type CloseOptions, type RpcOptions } from "../rpc/types.js";
-import { buildServerTlsOptions, securityProfileRequirements } from "../security/index.js";
+import { ConnectionClosedError, WebsocketUpgradeError } from "../protocol/errors.js";
+import { ConnectionState, type CallOptions, type CloseOptions, type RpcOptions } from "../rpc/types.js";
+import { buildServerTlsOptions, securityProfileRequirements, type TLSOptions } from "../security/index.js";
+import type {
+  CallArgs,
+  CsmsOutbound,
+  KnownMethod,
+  MethodOf,
+  Req,
+  RequestOf,
+  Res,
+  ResponseOf,
+  UntypedMethod,
+} from "../rpc/typed-api.js";
+import { ConnectionRateLimiter } from "./connection-rate-limit.js";
+import { CorsPolicy, type CORSOptions } from "./cors.js";
+import type { SecurityEvent, SecurityEventType } from "./security-event.js";
 import { KeepAliveSweeper } from "../transport/keep-alive.js";
 import { NodeTransport } from "../transport/node-transport.js";
 import type { AuthCallback, SessionData } from "./auth-context.js";
@@ -43,6 +58,7 @@ export interface ServerEvents<P extends string = string> {
   closing: [];
   upgradeAborted: [event: UpgradeAbortedEvent];
   upgradeError: [event: UpgradeErrorEvent];
+  securityEvent: [event: SecurityEvent];
 }
 
 /**
@@ -62,6 +78,10 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   private readonly wss: WebSocketServer;
   private readonly sweeper: KeepAliveSweeper;
   private readonly connected = new Set<OCPPServerClient<P>>();
+  private readonly byIdentity = new Map<string, OCPPServerClient<P>>();
+  private corsPolicy: CorsPolicy | undefined;
+  private rateLimiter: ConnectionRateLimiter | undefined;
+  private readonly tlsServers = new Set<HttpsServer>();
   private readonly httpServers = new Set<HttpServer>();
   private readonly upgrading = new Set<Duplex>();
   private readonly upgradeHost: UpgradeHost;
@@ -71,6 +91,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   constructor(options: ServerOptions<P> = {}) {
     super();
     this.options = resolveServerOptions("OCPPServer", options);
+    this.rateLimiter = makeRateLimiter(this.options);
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
     this.wss = new WebSocketServer({
       noServer: true,
@@ -89,11 +110,22 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       get authCallback() {
         return server.authCallback;
       },
+      get cors() {
+        return server.corsPolicy;
+      },
+      get rateLimiter() {
+        return server.rateLimiter;
+      },
+      checkDuplicate: (identity) =>
+        this.options.duplicateIdentity === "reject" && this.byIdentity.has(identity)
+          ? new WebsocketUpgradeError(409, `A station with identity '${identity}' is already connected`)
+          : undefined,
       isAccepting: () => this.state === ConnectionState.OPEN,
       upgrading: this.upgrading,
       onAccepted: (ws, handshake, session, options) => this.onAccepted(ws, handshake, session, options),
-      onAborted: (error, socket, request, identity) => {
+      onAborted: (error, type, socket, request, identity) => {
         if (this.listenerCount("upgradeAborted")) this.emit("upgradeAborted", { error, socket, request, identity });
+        this.securityEvent(type, identity, request.socket.remoteAddress, error.message, error.code);
       },
       onUpgradeError: (error, socket, request) => {
         if (this.listenerCount("upgradeError")) this.emit("upgradeError", { error, socket, request });
@@ -126,7 +158,89 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   /** Changes options; new connections use them (open ones keep theirs). */
   reconfigure(options: ServerOptions<P>): void {
     this.options = resolveServerOptions("reconfigure()", options, this.options);
+    this.rateLimiter = makeRateLimiter(this.options);
     this.sweeper.setTickMs(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
+  }
+
+  /**
+   * Restricts who may connect, checked on every upgrade before anything else: browser
+   * origins, peer addresses (CIDR ranges), schemes. Refusals get HTTP 403 and a securityEvent.
+   *
+   * @example
+   * server.cors({ allowedIPs: ["10.0.0.0/8"], allowedSchemes: ["wss"] });
+   */
+  cors(options: CORSOptions): void {
+    this.corsPolicy = new CorsPolicy(options);
+  }
+
+  /**
+   * Swaps the TLS certificates of the HTTPS servers listen() created: new handshakes use the
+   * new ones; open connections stay up. Later listen() calls use them too.
+   */
+  updateTLS(tls: TLSOptions): void {
+    const profile = this.options.securityProfile;
+    if (!securityProfileRequirements(profile).usesTls) {
+      throw new Error(`updateTLS(): the server runs securityProfile ${profile}, which uses no TLS`);
+    }
+    const merged = { ...this.options.tls, ...tls };
+    const context = buildServerTlsOptions(profile, merged);
+    for (const httpsServer of this.tlsServers) httpsServer.setSecureContext(context);
+    this.options = Object.freeze({ ...this.options, tls: merged });
+  }
+
+  /** The connected client with this identity, if any. */
+  getClient(identity: string): OCPPServerClient<P> | undefined {
+    return this.byIdentity.get(identity);
+  }
+
+  /**
+   * Calls a method on the connected station `identity`, like its client's call(); rejects
+   * with ConnectionClosedError when no such station is connected here.
+   *
+   * @example
+   * await server.sendToClient("CP-001", "ocpp1.6", "Reset", { type: "Soft" }, { timeoutMs: 10000 });
+   */
+  sendToClient<Pr extends keyof CsmsOutbound<P> & string, M extends keyof CsmsOutbound<P>[Pr] & string>(
+    identity: string,
+    protocol: Pr,
+    method: M,
+    ...args: CallArgs<Req<CsmsOutbound<P>[Pr][M]>>
+  ): Promise<Res<CsmsOutbound<P>[Pr][M]>>;
+  sendToClient<M extends MethodOf<CsmsOutbound<P>>>(
+    identity: string,
+    method: M,
+    ...args: CallArgs<RequestOf<CsmsOutbound<P>, M>>
+  ): Promise<ResponseOf<CsmsOutbound<P>, M>>;
+  sendToClient<M extends string>(
+    identity: string,
+    method: UntypedMethod<M, KnownMethod<P>>,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  sendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
+    const client = this.byIdentity.get(identity);
+    if (!client) {
+      return Promise.reject(new ConnectionClosedError(`Station '${identity}' is not connected to this server`));
+    }
+    return (client.call as (...a: unknown[]) => Promise<unknown>)(...args);
+  }
+
+  /** Like sendToClient(), but resolves with undefined instead of rejecting. */
+  safeSendToClient: OCPPServer<P>["sendToClient"] = ((identity: string, ...args: unknown[]) =>
+    (this.sendToClient as (id: string, ...a: unknown[]) => Promise<unknown>)(identity, ...args).catch(
+      () => undefined,
+    )) as OCPPServer<P>["sendToClient"];
+
+  private securityEvent(
+    type: SecurityEventType,
+    identity: string | undefined,
+    remoteAddress: string | undefined,
+    reason: string,
+    status?: number,
+  ): void {
+    if (this.listenerCount("securityEvent")) {
+      this.emit("securityEvent", { type, identity, remoteAddress, reason, status, timestamp: new Date() });
+    }
   }
 
   /**
@@ -146,9 +260,18 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       res.end();
     };
     const profile = this.options.securityProfile;
-    const httpServer: HttpServer = securityProfileRequirements(profile).usesTls
-      ? createHttpsServer(buildServerTlsOptions(profile, this.options.tls!), onRequest)
-      : createHttpServer({ noDelay: true }, onRequest);
+    let httpServer: HttpServer;
+    if (securityProfileRequirements(profile).usesTls) {
+      const httpsServer = createHttpsServer(buildServerTlsOptions(profile, this.options.tls!), onRequest);
+      httpsServer.on("tlsClientError", (err: Error, socket: TLSSocket) =>
+        this.securityEvent("TLS_ERROR", undefined, socket.remoteAddress, err.message),
+      );
+      this.tlsServers.add(httpsServer);
+      httpsServer.once("close", () => this.tlsServers.delete(httpsServer));
+      httpServer = httpsServer;
+    } else {
+      httpServer = createHttpServer({ noDelay: true }, onRequest);
+    }
     httpServer.on("upgrade", this.boundHandleUpgrade);
     httpServer.on("error", (err) => {
       if (this.listenerCount("error")) this.emit("error", err);
@@ -183,11 +306,32 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       if (this.listenerCount("upgradeAborted")) {
         this.emit("upgradeAborted", { error, socket: handshake.request.socket, request: handshake.request, identity: handshake.identity });
       }
+      this.securityEvent("UPGRADE_ABORTED", handshake.identity, handshake.remoteAddress, error.message);
       return;
     }
     const client = new OCPPServerClient<P>(transport, handshake, session as SessionData, options, this.sweeper);
+    const previous = this.byIdentity.get(handshake.identity);
+    if (previous) {
+      // duplicateIdentity "replace": the newer, authenticated connection wins.
+      this.securityEvent(
+        "DUPLICATE_IDENTITY",
+        handshake.identity,
+        handshake.remoteAddress,
+        "Replaced an existing connection with the same identity",
+      );
+      void previous.close({ code: 4001, reason: "Replaced by a new connection" });
+    }
     this.connected.add(client);
-    client.once("close", () => this.connected.delete(client));
+    this.byIdentity.set(handshake.identity, client);
+    client.on("socketError", (err: Error & { code?: string }) => {
+      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        this.securityEvent("PAYLOAD_TOO_LARGE", client.identity, handshake.remoteAddress, err.message);
+      }
+    });
+    client.once("close", () => {
+      this.connected.delete(client);
+      if (this.byIdentity.get(client.identity) === client) this.byIdentity.delete(client.identity);
+    });
     this.emit("client", client);
   }
 
@@ -219,4 +363,8 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     })();
     return this.closePromise;
   }
+}
+
+function makeRateLimiter(options: Readonly<ResolvedServerOptions>): ConnectionRateLimiter | undefined {
+  return options.connectionRateLimit ? new ConnectionRateLimiter(options.connectionRateLimit) : undefined;
 }

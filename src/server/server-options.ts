@@ -1,6 +1,7 @@
 import type { ServerOptions as WsServerOptions } from "ws";
 import { checkBoolean, checkNumber, checkStringArray, mergeRpcOptions, RPC_DEFAULTS, RPC_OPTION_KEYS, rejectUnknownOptions } from "../rpc/options.js";
 import { checkStrictValidators } from "../rpc/strict-mode.js";
+import type { ConnectionRateLimitOptions } from "./connection-rate-limit.js";
 import type { RpcOptions } from "../rpc/types.js";
 import { checkServerSecurity, isSecurityProfile, SecurityProfile, type TLSOptions } from "../security/index.js";
 
@@ -18,6 +19,14 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
   maxPayloadBytes?: number;
   /** Enforce the OCPP 2.x identity rule (at most 48 characters, no ':'); refused with 400. Default false. */
   strictIdentities?: boolean;
+  /**
+   * A station connecting with an identity that is already connected: "replace" closes the
+   * old connection (code 4001) and keeps the new one; "reject" refuses the new one with 409.
+   * Checked after auth(), so only an authenticated station can replace. Default "replace".
+   */
+  duplicateIdentity?: "replace" | "reject";
+  /** Refuse (429) more than `limit` upgrade attempts per address within `windowMs`. */
+  connectionRateLimit?: ConnectionRateLimitOptions;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
 }
@@ -30,6 +39,8 @@ export interface ResolvedServerOptions {
   handshakeTimeoutMs: number;
   maxPayloadBytes: number;
   strictIdentities: boolean;
+  duplicateIdentity: "replace" | "reject";
+  connectionRateLimit: ConnectionRateLimitOptions | undefined;
   wssOptions: WsServerOptions;
 }
 
@@ -41,6 +52,8 @@ const SERVER_OPTION_KEYS = new Set<string>([
   "handshakeTimeoutMs",
   "maxPayloadBytes",
   "strictIdentities",
+  "duplicateIdentity",
+  "connectionRateLimit",
   "wssOptions",
 ]);
 
@@ -64,6 +77,8 @@ export function resolveServerOptions(
         handshakeTimeoutMs: 30_000,
         maxPayloadBytes: 65_536,
         strictIdentities: false,
+        duplicateIdentity: "replace",
+        connectionRateLimit: undefined,
         wssOptions: {},
       };
   out.rpc = mergeRpcOptions(out.rpc, input);
@@ -89,6 +104,18 @@ export function resolveServerOptions(
   if (input.strictIdentities !== undefined) {
     checkBoolean("strictIdentities", input.strictIdentities);
     out.strictIdentities = input.strictIdentities;
+  }
+  if (input.duplicateIdentity !== undefined) {
+    if (input.duplicateIdentity !== "replace" && input.duplicateIdentity !== "reject") {
+      throw new TypeError(`option 'duplicateIdentity' must be "replace" or "reject", got ${String(input.duplicateIdentity)}`);
+    }
+    out.duplicateIdentity = input.duplicateIdentity;
+  }
+  if (input.connectionRateLimit !== undefined) {
+    if (typeof input.connectionRateLimit !== "object" || input.connectionRateLimit === null) {
+      throw new TypeError("option 'connectionRateLimit' must be an object { limit, windowMs }");
+    }
+    out.connectionRateLimit = { ...input.connectionRateLimit };
   }
   if (input.wssOptions !== undefined) out.wssOptions = input.wssOptions;
   checkServerSecurity({ securityProfile: out.securityProfile, tls: out.tls });

@@ -5,6 +5,9 @@ import { WebsocketUpgradeError } from "../protocol/errors.js";
 import type { RpcOptions } from "../rpc/types.js";
 import { securityProfileRequirements } from "../security/index.js";
 import { abortHandshake } from "./abort-handshake.js";
+import type { ConnectionRateLimiter } from "./connection-rate-limit.js";
+import type { CorsPolicy } from "./cors.js";
+import type { SecurityEventType } from "./security-event.js";
 import { createAuthContext, type AuthCallback, type AuthDecision } from "./auth-context.js";
 import { parseHandshake, type HandshakeInfo } from "./handshake.js";
 import type { ResolvedServerOptions } from "./server-options.js";
@@ -14,11 +17,21 @@ export interface UpgradeHost {
   readonly options: Readonly<ResolvedServerOptions>;
   readonly wss: WebSocketServer;
   readonly authCallback: AuthCallback | undefined;
+  readonly cors: CorsPolicy | undefined;
+  readonly rateLimiter: ConnectionRateLimiter | undefined;
   isAccepting(): boolean;
+  /** Refuses an authenticated station whose identity is already connected, if so configured. */
+  checkDuplicate(identity: string): WebsocketUpgradeError | undefined;
   /** Tracks sockets mid-upgrade so close() can end them. */
   readonly upgrading: Set<Duplex>;
   onAccepted(ws: WebSocket, handshake: HandshakeInfo, session: unknown, options: RpcOptions): void;
-  onAborted(error: WebsocketUpgradeError, socket: Duplex, request: IncomingMessage, identity: string | undefined): void;
+  onAborted(
+    error: WebsocketUpgradeError,
+    type: SecurityEventType,
+    socket: Duplex,
+    request: IncomingMessage,
+    identity: string | undefined,
+  ): void;
   onUpgradeError(error: Error, socket: Duplex, request: IncomingMessage): void;
 }
 
@@ -43,12 +56,12 @@ export function runUpgrade(host: UpgradeHost, request: IncomingMessage, socket: 
     socket.removeListener("close", onSocketGone);
     socket.removeListener("error", onSocketError);
   };
-  const abort = (error: WebsocketUpgradeError) => {
+  const abort = (error: WebsocketUpgradeError, type: SecurityEventType = "UPGRADE_ABORTED") => {
     if (finished) return;
     cleanup();
     controller.abort(error);
     abortHandshake(socket, error.code, error.message);
-    host.onAborted(error, socket, request, identity);
+    host.onAborted(error, type, socket, request, identity);
   };
   const onSocketGone = () => abort(new WebsocketUpgradeError(400, "Client connection closed before the upgrade completed"));
   const onSocketError = (err: Error) =>
@@ -56,31 +69,55 @@ export function runUpgrade(host: UpgradeHost, request: IncomingMessage, socket: 
   socket.on("close", onSocketGone);
   socket.on("error", onSocketError);
   const timer = setTimeout(
-    () => abort(new WebsocketUpgradeError(408, `Handshake not completed within ${host.options.handshakeTimeoutMs} ms`)),
+    () =>
+      abort(
+        new WebsocketUpgradeError(408, `Handshake not completed within ${host.options.handshakeTimeoutMs} ms`),
+        "HANDSHAKE_TIMEOUT",
+      ),
     host.options.handshakeTimeoutMs,
   );
 
+  if (!host.isAccepting()) {
+    abort(new WebsocketUpgradeError(503, "Server is not accepting connections"));
+    return;
+  }
+  if (host.rateLimiter && !host.rateLimiter.allow(request.socket.remoteAddress)) {
+    abort(new WebsocketUpgradeError(429, "Too many connection attempts"), "CONNECTION_RATE_LIMIT");
+    return;
+  }
+  const refusal = host.cors?.check(request);
+  if (refusal) {
+    abort(new WebsocketUpgradeError(403, refusal.reason), refusal.type);
+    return;
+  }
+
   let handshake: HandshakeInfo;
   try {
-    if (!host.isAccepting()) throw new WebsocketUpgradeError(503, "Server is not accepting connections");
     if (request.headers.upgrade?.toLowerCase() !== "websocket") {
       throw new WebsocketUpgradeError(400, "Only WebSocket upgrades are supported");
     }
     handshake = parseHandshake(request, host.options.securityProfile, host.options.strictIdentities);
     identity = handshake.identity;
-    if (securityProfileRequirements(host.options.securityProfile).requiresPassword && !handshake.password) {
-      // SWP A00.FR.202/302: profiles 1 and 2 need Basic-auth credentials naming the identity.
-      throw new WebsocketUpgradeError(401, "Basic authentication with the station identity is required");
-    }
   } catch (err) {
     abort(err instanceof WebsocketUpgradeError ? err : new WebsocketUpgradeError(400, String(err)));
+    return;
+  }
+  if (securityProfileRequirements(host.options.securityProfile).requiresPassword && !handshake.password) {
+    // SWP A00.FR.202/302: profiles 1 and 2 need Basic-auth credentials naming the identity.
+    abort(new WebsocketUpgradeError(401, "Basic authentication with the station identity is required"), "AUTH_FAILED");
     return;
   }
 
   const decide = (decision: AuthDecision) => {
     if (finished) return;
     if (!decision.accepted) {
-      abort(new WebsocketUpgradeError(decision.status, decision.message));
+      const type = decision.status === 401 || decision.status === 403 ? "AUTH_FAILED" : "UPGRADE_ABORTED";
+      abort(new WebsocketUpgradeError(decision.status, decision.message), type);
+      return;
+    }
+    const duplicate = host.checkDuplicate(handshake.identity);
+    if (duplicate) {
+      abort(duplicate, "DUPLICATE_IDENTITY");
       return;
     }
     const protocol = chooseProtocol(host.options.protocols, handshake.protocols, decision.protocol);
