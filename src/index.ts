@@ -1,9 +1,21 @@
 export { OCPPClient, type ClientOptions } from "./client/ocpp-client.js";
 export type { BaseClientOptions } from "./client/client-options.js";
-export type { OpenEvent, ConnectingEvent, ReconnectEvent, CallResultErrorEvent, SendEvent } from "./rpc/types.js";
+export type {
+  OpenEvent,
+  ConnectingEvent,
+  ReconnectEvent,
+  CallResultErrorEvent,
+  SendEvent,
+} from "./rpc/types.js";
 export type { MethodMap, ProtocolMaps } from "./rpc/typed-api.js";
 export type * from "./generated/index.js";
-export { OCPPServer, type ListenOptions, type ServerEvents, type UpgradeAbortedEvent, type UpgradeErrorEvent } from "./server/ocpp-server.js";
+export {
+  OCPPServer,
+  type ListenOptions,
+  type ServerEvents,
+  type UpgradeAbortedEvent,
+  type UpgradeErrorEvent,
+} from "./server/ocpp-server.js";
 export { OCPPServerClient } from "./server/ocpp-server-client.js";
 export type { ServerOptions } from "./server/server-options.js";
 export type { SecurityEvent, SecurityEventType } from "./server/security-event.js";
@@ -42,5 +54,10 @@ export type {
 } from "./protocol/frame.js";
 export * from "./protocol/errors.js";
 export { getPackageIdent } from "./package-ident.js";
-export { SecurityProfile, safeEqual, type TLSOptions, type ClientCertificateInfo } from "./security/index.js";
+export {
+  SecurityProfile,
+  safeEqual,
+  type TLSOptions,
+  type ClientCertificateInfo,
+} from "./security/index.js";
 export { createValidator, type Validator } from "./validation/index.js";

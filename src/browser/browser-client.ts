@@ -30,7 +30,11 @@ export class BrowserOCPPClient<const P extends string = string> extends Reconnec
     super.reconfigure(options);
   }
 
-  protected openTransport(url: string, protocols: readonly string[], signal: AbortSignal): Promise<OpenedTransport> {
+  protected openTransport(
+    url: string,
+    protocols: readonly string[],
+    signal: AbortSignal,
+  ): Promise<OpenedTransport> {
     return new Promise<OpenedTransport>((resolve, reject) => {
       const ws = new WebSocket(url, [...protocols]);
       const transport = new BrowserTransport(ws);
@@ -46,7 +50,12 @@ export class BrowserOCPPClient<const P extends string = string> extends Reconnec
       // Browsers hide why an upgrade failed (no HTTP status): only the close event arrives.
       ws.onclose = (event: CloseEvent) => {
         signal.removeEventListener("abort", onAbort);
-        reject(new ConnectionClosedError(`WebSocket connection to ${url} failed (${event.code})`, event.code));
+        reject(
+          new ConnectionClosedError(
+            `WebSocket connection to ${url} failed (${event.code})`,
+            event.code,
+          ),
+        );
       };
     });
   }

@@ -1,4 +1,10 @@
-import { checkBoolean, checkNumber, checkStringArray, describe, RPC_OPTION_KEYS } from "../rpc/options.js";
+import {
+  checkBoolean,
+  checkNumber,
+  checkStringArray,
+  describe,
+  RPC_OPTION_KEYS,
+} from "../rpc/options.js";
 import type { RpcOptions } from "../rpc/types.js";
 
 /** Options every client class shares (Node and browser). */
@@ -72,25 +78,35 @@ export function resolveConnectionOptions(
   input: Partial<BaseClientOptions>,
   base?: ResolvedConnectionOptions,
 ): ResolvedConnectionOptions {
-  const out: ResolvedConnectionOptions = { ...(base ?? { ...CONNECTION_DEFAULTS, identity: "", endpoint: "" }) };
+  const out: ResolvedConnectionOptions = {
+    ...(base ?? { ...CONNECTION_DEFAULTS, identity: "", endpoint: "" }),
+  };
   if (input.identity !== undefined || !base) {
     if (typeof input.identity !== "string" || input.identity.length === 0) {
-      throw new TypeError(`option 'identity' must be a non-empty string, got ${describe(input.identity)}`);
+      throw new TypeError(
+        `option 'identity' must be a non-empty string, got ${describe(input.identity)}`,
+      );
     }
     out.identity = input.identity;
   }
   if (input.endpoint !== undefined || !base) {
     if (typeof input.endpoint !== "string") {
-      throw new TypeError(`option 'endpoint' must be a ws:// or wss:// URL string, got ${describe(input.endpoint)}`);
+      throw new TypeError(
+        `option 'endpoint' must be a ws:// or wss:// URL string, got ${describe(input.endpoint)}`,
+      );
     }
     let url: URL;
     try {
       url = new URL(input.endpoint);
     } catch {
-      throw new TypeError(`option 'endpoint' is not a valid URL: ${JSON.stringify(input.endpoint)}`);
+      throw new TypeError(
+        `option 'endpoint' is not a valid URL: ${JSON.stringify(input.endpoint)}`,
+      );
     }
     if (!["ws:", "wss:", "http:", "https:"].includes(url.protocol)) {
-      throw new TypeError(`option 'endpoint' must use ws:// or wss://, got ${JSON.stringify(input.endpoint)}`);
+      throw new TypeError(
+        `option 'endpoint' must use ws:// or wss://, got ${JSON.stringify(input.endpoint)}`,
+      );
     }
     out.endpoint = input.endpoint;
   }
@@ -99,8 +115,13 @@ export function resolveConnectionOptions(
     out.protocols = [...input.protocols];
   }
   if (input.query !== undefined) {
-    if (typeof input.query !== "string" && (typeof input.query !== "object" || input.query === null)) {
-      throw new TypeError(`option 'query' must be an object or a string, got ${describe(input.query)}`);
+    if (
+      typeof input.query !== "string" &&
+      (typeof input.query !== "object" || input.query === null)
+    ) {
+      throw new TypeError(
+        `option 'query' must be an object or a string, got ${describe(input.query)}`,
+      );
     }
     out.query = input.query;
   }
@@ -114,12 +135,19 @@ export function resolveConnectionOptions(
   }
   for (const key of ["maxReconnects", "backoffMin", "backoffMax", "offlineQueueMaxSize"] as const) {
     if (input[key] !== undefined) {
-      checkNumber(key, input[key], key === "offlineQueueMaxSize" ? 1 : 0, key !== "backoffMin" && key !== "backoffMax");
+      checkNumber(
+        key,
+        input[key],
+        key === "offlineQueueMaxSize" ? 1 : 0,
+        key !== "backoffMin" && key !== "backoffMax",
+      );
       out[key] = input[key];
     }
   }
   if (out.backoffMax < out.backoffMin) {
-    throw new RangeError(`option 'backoffMax' (${out.backoffMax}) must be >= 'backoffMin' (${out.backoffMin})`);
+    throw new RangeError(
+      `option 'backoffMax' (${out.backoffMax}) must be >= 'backoffMin' (${out.backoffMin})`,
+    );
   }
   return out;
 }

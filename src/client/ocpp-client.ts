@@ -71,7 +71,9 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
     rejectUnknownOptions("OCPPClient", options, CLIENT_OPTION_KEYS);
     this.nodeInput = { ...options };
     this.node = resolveNodeOptions(this.nodeInput, this.connection.endpoint);
-    this.keepAliveSweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.rpcOptions.pingIntervalMs));
+    this.keepAliveSweeper = new KeepAliveSweeper(
+      KeepAliveSweeper.tickFor(this.rpcOptions.pingIntervalMs),
+    );
   }
 
   /** The security profile in force (declared, or inferred from the options). */
@@ -87,10 +89,16 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
     this.keepAliveSweeper?.setTickMs(KeepAliveSweeper.tickFor(this.rpcOptions.pingIntervalMs));
   }
 
-  protected openTransport(url: string, protocols: readonly string[], signal: AbortSignal): Promise<OpenedTransport> {
-    const { password, headers, handshakeTimeoutMs, maxPayloadBytes, wsOpts, securityProfile, tls } = this.node;
+  protected openTransport(
+    url: string,
+    protocols: readonly string[],
+    signal: AbortSignal,
+  ): Promise<OpenedTransport> {
+    const { password, headers, handshakeTimeoutMs, maxPayloadBytes, wsOpts, securityProfile, tls } =
+      this.node;
     const requestHeaders: Record<string, string> = { "user-agent": getPackageIdent(), ...headers };
-    if (password !== undefined) requestHeaders.authorization = encodeBasicAuth(this.connection.identity, password);
+    if (password !== undefined)
+      requestHeaders.authorization = encodeBasicAuth(this.connection.identity, password);
     const tlsOptions =
       securityProfile >= SecurityProfile.TLS_BASIC_AUTH
         ? buildClientTlsOptions(securityProfile, tls)
@@ -146,11 +154,22 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
   }
 }
 
-function resolveNodeOptions(options: Partial<ClientOptions<string>>, endpoint: string): NodeConnectionOptions {
-  const { password, tls, headers = {}, handshakeTimeoutMs = 30_000, maxPayloadBytes = 65_536, wsOpts = {} } = options;
+function resolveNodeOptions(
+  options: Partial<ClientOptions<string>>,
+  endpoint: string,
+): NodeConnectionOptions {
+  const {
+    password,
+    tls,
+    headers = {},
+    handshakeTimeoutMs = 30_000,
+    maxPayloadBytes = 65_536,
+    wsOpts = {},
+  } = options;
   checkNumber("handshakeTimeoutMs", handshakeTimeoutMs, 1);
   checkNumber("maxPayloadBytes", maxPayloadBytes, 1, true);
-  if (typeof headers !== "object" || headers === null) throw new TypeError("option 'headers' must be an object");
+  if (typeof headers !== "object" || headers === null)
+    throw new TypeError("option 'headers' must be an object");
   let securityProfile = options.securityProfile;
   if (securityProfile === undefined) {
     // No declared profile (ocpp-rpc style): take the one the options describe, without checks.

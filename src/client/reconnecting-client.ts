@@ -1,7 +1,12 @@
 import { ConnectionClosedError } from "../protocol/errors.js";
 import { RpcEngine } from "../rpc/engine.js";
 import { checkStrictValidators } from "../rpc/strict-mode.js";
-import { ConnectionState, type CloseResult, type OpenEvent, type RpcOptions } from "../rpc/types.js";
+import {
+  ConnectionState,
+  type CloseResult,
+  type OpenEvent,
+  type RpcOptions,
+} from "../rpc/types.js";
 import type { Transport } from "../transport/transport.js";
 import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-api.js";
 import { reconnectDelay } from "./backoff.js";
@@ -100,7 +105,11 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
 
   private async attempt(): Promise<OpenEvent> {
     const protocols = this._protocol ? [this._protocol] : this.connection.protocols;
-    const url = buildConnectionUrl(this.connection.endpoint, this.connection.identity, this.connection.query);
+    const url = buildConnectionUrl(
+      this.connection.endpoint,
+      this.connection.identity,
+      this.connection.query,
+    );
     const abort = new AbortController();
     this.attemptAbort = abort;
     this.emit("connecting", { url, protocols });
@@ -135,7 +144,11 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
       void this.close({ code: 1001, reason: "Giving up reconnecting" });
       return;
     }
-    const delay = reconnectDelay(this.reconnectAttempt, this.connection.backoffMin, this.connection.backoffMax);
+    const delay = reconnectDelay(
+      this.reconnectAttempt,
+      this.connection.backoffMin,
+      this.connection.backoffMax,
+    );
     this.emit("reconnect", { attempt: this.reconnectAttempt, delay });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
@@ -146,7 +159,8 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
         if (FATAL_CONNECT_ERRORS.includes(message)) {
           void this.close({ code: 1001, reason: message.slice(0, 120) });
         } else {
-          if (this.listenerCount("error")) this.emit("error", err instanceof Error ? err : new Error(message));
+          if (this.listenerCount("error"))
+            this.emit("error", err instanceof Error ? err : new Error(message));
           this.scheduleReconnect();
         }
       });
@@ -175,6 +189,8 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
 
   private applyQueuePolicy(): void {
     this.keepQueueOnReconnect = this.connection.offlineQueue;
-    this.offlineQueueLimit = this.connection.offlineQueue ? this.connection.offlineQueueMaxSize : Infinity;
+    this.offlineQueueLimit = this.connection.offlineQueue
+      ? this.connection.offlineQueueMaxSize
+      : Infinity;
   }
 }

@@ -118,23 +118,22 @@ export type RPCMessageTypeNotSupportedError = InstanceType<typeof RPCMessageType
 export const RPCFrameworkError = rpcErrorClass("RpcFrameworkError", "RPCFrameworkError");
 export type RPCFrameworkError = InstanceType<typeof RPCFrameworkError>;
 
-const RPC_ERROR_CLASSES: Record<RPCErrorCode, new (m?: string, d?: RPCErrorDetails) => RPCError> =
-  {
-    GenericError: RPCGenericError,
-    NotImplemented: RPCNotImplementedError,
-    NotSupported: RPCNotSupportedError,
-    InternalError: RPCInternalError,
-    ProtocolError: RPCProtocolError,
-    SecurityError: RPCSecurityError,
-    FormatViolation: RPCFormatViolationError,
-    FormationViolation: RPCFormationViolationError,
-    PropertyConstraintViolation: RPCPropertyConstraintViolationError,
-    OccurrenceConstraintViolation: RPCOccurrenceConstraintViolationError,
-    OccurenceConstraintViolation: RPCOccurenceConstraintViolationError,
-    TypeConstraintViolation: RPCTypeConstraintViolationError,
-    MessageTypeNotSupported: RPCMessageTypeNotSupportedError,
-    RpcFrameworkError: RPCFrameworkError,
-  };
+const RPC_ERROR_CLASSES: Record<RPCErrorCode, new (m?: string, d?: RPCErrorDetails) => RPCError> = {
+  GenericError: RPCGenericError,
+  NotImplemented: RPCNotImplementedError,
+  NotSupported: RPCNotSupportedError,
+  InternalError: RPCInternalError,
+  ProtocolError: RPCProtocolError,
+  SecurityError: RPCSecurityError,
+  FormatViolation: RPCFormatViolationError,
+  FormationViolation: RPCFormationViolationError,
+  PropertyConstraintViolation: RPCPropertyConstraintViolationError,
+  OccurrenceConstraintViolation: RPCOccurrenceConstraintViolationError,
+  OccurenceConstraintViolation: RPCOccurenceConstraintViolationError,
+  TypeConstraintViolation: RPCTypeConstraintViolationError,
+  MessageTypeNotSupported: RPCMessageTypeNotSupportedError,
+  RpcFrameworkError: RPCFrameworkError,
+};
 
 /**
  * Creates the RPC error class matching an OCPP-J error code; unknown codes give an

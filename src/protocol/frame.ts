@@ -11,13 +11,7 @@ import type { ProtocolFamily } from "./version.js";
 
 export type OCPPCall<P = unknown> = [typeof MessageType.CALL, string, string, P];
 export type OCPPCallResult<R = unknown> = [typeof MessageType.CALLRESULT, string, R];
-export type OCPPCallError = [
-  typeof MessageType.CALLERROR,
-  string,
-  string,
-  string,
-  RPCErrorDetails,
-];
+export type OCPPCallError = [typeof MessageType.CALLERROR, string, string, string, RPCErrorDetails];
 export type OCPPCallResultError = [
   typeof MessageType.CALLRESULTERROR,
   string,
@@ -27,11 +21,7 @@ export type OCPPCallResultError = [
 ];
 export type OCPPSend<P = unknown> = [typeof MessageType.SEND, string, string, P];
 export type OCPPMessage =
-  | OCPPCall
-  | OCPPCallResult
-  | OCPPCallError
-  | OCPPCallResultError
-  | OCPPSend;
+  OCPPCall | OCPPCallResult | OCPPCallError | OCPPCallResultError | OCPPSend;
 
 /** The message id put in a CALLERROR when the offending message's id cannot be read (2.x Part 4 §4.2.3). */
 export const UNREADABLE_MESSAGE_ID = "-1";

@@ -33,6 +33,7 @@ import { isLenient, resolveValidator } from "./strict-mode.js";
 import type {
   CallArgs,
   MethodOf,
+  NoMethods,
   ProtocolMaps,
   Req,
   RequestOf,
@@ -65,8 +66,8 @@ const ABANDONED_ID_MEMORY = 64;
  * network only through a `Transport`; roles add how a transport is obtained.
  */
 export class RpcEngine<
-  Out extends ProtocolMaps = {},
-  In extends ProtocolMaps = {},
+  Out extends ProtocolMaps = NoMethods,
+  In extends ProtocolMaps = NoMethods,
   Reserved extends string = never,
 > extends EventEmitter<ClientEvents> {
   static readonly CONNECTING = CONNECTING;
@@ -171,7 +172,10 @@ export class RpcEngine<
     method: M,
     handler: CallHandler<Req<In[Pr][M]>, Res<In[Pr][M]>>,
   ): void;
-  handle<M extends MethodOf<In>>(method: M, handler: CallHandler<RequestOf<In, M>, ResponseOf<In, M>>): void;
+  handle<M extends MethodOf<In>>(
+    method: M,
+    handler: CallHandler<RequestOf<In, M>, ResponseOf<In, M>>,
+  ): void;
   handle<M extends string>(method: UntypedMethod<M, Reserved>, handler: CallHandler): void;
   handle(handler: WildcardHandler): void;
   handle(...args: unknown[]): void {
@@ -182,8 +186,7 @@ export class RpcEngine<
       this.handlers.wildcard = args[0] as WildcardHandler;
       return;
     }
-    const [protocol, method, handler] =
-      args.length >= 3 ? args : [undefined, args[0], args[1]];
+    const [protocol, method, handler] = args.length >= 3 ? args : [undefined, args[0], args[1]];
     if (protocol !== undefined && typeof protocol !== "string") {
       throw new TypeError("handle(protocol, method, handler): protocol must be a string");
     }
@@ -193,7 +196,11 @@ export class RpcEngine<
     if (typeof handler !== "function") {
       throw new TypeError(`handle('${method}', handler): handler must be a function`);
     }
-    checkHandlerDirection(this.role, method, protocol === undefined ? this.offeredProtocols() : [protocol]);
+    checkHandlerDirection(
+      this.role,
+      method,
+      protocol === undefined ? this.offeredProtocols() : [protocol],
+    );
     this.handlers.set(protocol, method, handler as CallHandler);
   }
 
@@ -240,7 +247,10 @@ export class RpcEngine<
     method: M,
     ...args: CallArgs<Req<Out[Pr][M]>>
   ): Promise<Res<Out[Pr][M]>>;
-  call<M extends MethodOf<Out>>(method: M, ...args: CallArgs<RequestOf<Out, M>>): Promise<ResponseOf<Out, M>>;
+  call<M extends MethodOf<Out>>(
+    method: M,
+    ...args: CallArgs<RequestOf<Out, M>>
+  ): Promise<ResponseOf<Out, M>>;
   call<M extends string>(
     method: UntypedMethod<M, Reserved>,
     params?: unknown,
@@ -252,7 +262,9 @@ export class RpcEngine<
     else [method, params, options] = args;
 
     if (typeof method !== "string" || method.length === 0) {
-      return Promise.reject(new TypeError("call(method, params): method must be a non-empty string"));
+      return Promise.reject(
+        new TypeError("call(method, params): method must be a non-empty string"),
+      );
     }
     const opts = (options ?? {}) as CallOptions;
     if (typeof opts !== "object") {
@@ -261,7 +273,7 @@ export class RpcEngine<
     if (protocol !== undefined && this._protocol !== undefined && protocol !== this._protocol) {
       return Promise.reject(
         new RPCMessageTypeNotSupportedError(
-          `call('${String(protocol)}', '${method}'): this connection negotiated '${this._protocol}'`,
+          `call('${JSON.stringify(protocol)}', '${method}'): this connection negotiated '${this._protocol}'`,
         ),
       );
     }
@@ -275,6 +287,8 @@ export class RpcEngine<
       return Promise.reject(new RangeError(`call('${method}'): timeoutMs must be a number >= 0`));
     }
     const signal = opts.signal;
+    // AbortSignal semantics: the call rejects with the reason exactly as the caller gave it.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (signal?.aborted) return Promise.reject(signal.reason);
 
     const call = new PendingCall(method, params === undefined ? {} : params, timeoutMs, opts);
@@ -288,7 +302,9 @@ export class RpcEngine<
       if (this._state !== OPEN && this.queue.length >= this.offlineQueueLimit) {
         const oldest = this.queue.shift()!;
         this.settle(oldest);
-        oldest.reject(new ConnectionClosedError("Offline queue full: the oldest queued call was dropped"));
+        oldest.reject(
+          new ConnectionClosedError("Offline queue full: the oldest queued call was dropped"),
+        );
       }
       this.queue.push(call);
     }
@@ -304,11 +320,15 @@ export class RpcEngine<
     if (args.length >= 3) [protocol, method, params] = args;
     else [method, params] = args;
     if (typeof method !== "string" || method.length === 0) {
-      return Promise.reject(new TypeError("send(method, params): method must be a non-empty string"));
+      return Promise.reject(
+        new TypeError("send(method, params): method must be a non-empty string"),
+      );
     }
     if (protocol !== undefined && protocol !== this._protocol) {
       return Promise.reject(
-        new RPCMessageTypeNotSupportedError(`send() for '${String(protocol)}' on a '${this._protocol}' connection`),
+        new RPCMessageTypeNotSupportedError(
+          `send() for '${JSON.stringify(protocol)}' on a '${this._protocol}' connection`,
+        ),
       );
     }
     if (this.family !== "2.1") {
@@ -319,7 +339,9 @@ export class RpcEngine<
       );
     }
     if (this._state !== OPEN || !this.transport) {
-      return Promise.reject(new ConnectionClosedError(`Cannot send '${method}': the connection is ${this.stateName()}`));
+      return Promise.reject(
+        new ConnectionClosedError(`Cannot send '${method}': the connection is ${this.stateName()}`),
+      );
     }
     const payload = params === undefined ? {} : params;
     const invalid = this.validate(method, "request", payload);
@@ -331,7 +353,9 @@ export class RpcEngine<
     try {
       text = encodeCall(messageId, method, payload, MessageType.SEND);
     } catch (err) {
-      return Promise.reject(new TypeError(`send('${method}'): params cannot be serialised`, { cause: err }));
+      return Promise.reject(
+        new TypeError(`send('${method}'): params cannot be serialised`, { cause: err }),
+      );
     }
     if (this.listenerCount("send")) {
       this.emit("send", { outbound: true, messageId, method, params: payload });
@@ -389,7 +413,9 @@ export class RpcEngine<
       text = encodeCall(id, call.method, call.params);
     } catch (err) {
       this.settle(call);
-      call.reject(new TypeError(`call('${call.method}'): params cannot be serialised`, { cause: err }));
+      call.reject(
+        new TypeError(`call('${call.method}'): params cannot be serialised`, { cause: err }),
+      );
       return;
     }
     if (!call.noReply) {
@@ -509,7 +535,14 @@ export class RpcEngine<
 
     const decoded = decodeFrame(text, this.family);
     if (!decoded.ok) {
-      this.onBadMessage(data, text, decoded.error, decoded.messageId, decoded.respond, decoded.responseId);
+      this.onBadMessage(
+        data,
+        text,
+        decoded.error,
+        decoded.messageId,
+        decoded.respond,
+        decoded.responseId,
+      );
       return;
     }
     const message = decoded.message;
@@ -595,7 +628,10 @@ export class RpcEngine<
     const result = message[2];
     this.settle(call);
     const invalid = this.validate(call.method, "response", result);
-    if (invalid && this.strictFailure(invalid, id, call.method, call.params, result, false, false)) {
+    if (
+      invalid &&
+      this.strictFailure(invalid, id, call.method, call.params, result, false, false)
+    ) {
       if (this.family === "2.1" && this.transport?.writable) {
         // 2.1 Part 4 §4.2.3: a CALLRESULT that cannot be processed is answered with CALLRESULTERROR.
         this.sendFrame(
@@ -613,7 +649,13 @@ export class RpcEngine<
       return;
     }
     if (this.listenerCount("callResult")) {
-      this.emit("callResult", { outbound: true, messageId: id, method: call.method, params: call.params, result });
+      this.emit("callResult", {
+        outbound: true,
+        messageId: id,
+        method: call.method,
+        params: call.params,
+        result,
+      });
     }
     call.resolve(result);
   }
@@ -637,7 +679,12 @@ export class RpcEngine<
     call.reject(error);
   }
 
-  private onUnmatchedResponse(buffer: RawFrame, text: string, message: OCPPMessage, kind: string): void {
+  private onUnmatchedResponse(
+    buffer: RawFrame,
+    text: string,
+    message: OCPPMessage,
+    kind: string,
+  ): void {
     if (this.abandoned.delete(message[1])) {
       // The late answer to a call that timed out or was aborted: expected, not malformed.
       this.emitResponse(message);
@@ -653,7 +700,13 @@ export class RpcEngine<
     );
   }
 
-  private onCall(buffer: RawFrame, text: string, id: string, method: string, params: unknown): void {
+  private onCall(
+    buffer: RawFrame,
+    text: string,
+    id: string,
+    method: string,
+    params: unknown,
+  ): void {
     if (this.inbound.has(id)) {
       // J16 §4.2.3: "an existing call with the same unique identifier is being handled already".
       this.onBadMessage(
@@ -679,7 +732,12 @@ export class RpcEngine<
     const handler = this.handlers.find(this._protocol, method);
     const wildcard = handler ? undefined : this.handlers.wildcard;
     if (!handler && !wildcard) {
-      this.answerError(id, method, params, new RPCNotImplementedError(`Unable to handle '${method}' calls`));
+      this.answerError(
+        id,
+        method,
+        params,
+        new RPCNotImplementedError(`Unable to handle '${method}' calls`),
+      );
       return;
     }
     const invalid = this.validate(method, "request", params);
@@ -709,7 +767,8 @@ export class RpcEngine<
 
   private onSend(id: string, method: string, params: unknown): void {
     this.badMessages = 0;
-    if (this.listenerCount("send")) this.emit("send", { outbound: false, messageId: id, method, params });
+    if (this.listenerCount("send"))
+      this.emit("send", { outbound: false, messageId: id, method, params });
     const invalid = this.validate(method, "request", params);
     // A SEND is never answered (2.1 Part 4 §4.2.4): a refused one is only reported.
     if (invalid && this.strictFailure(invalid, id, method, params, null, false, true)) return;
@@ -746,7 +805,10 @@ export class RpcEngine<
     }
     const result = value === undefined ? {} : value;
     const invalid = this.validate(call.method, "response", result);
-    if (invalid && this.strictFailure(invalid, call.messageId, call.method, call.params, result, true, false)) {
+    if (
+      invalid &&
+      this.strictFailure(invalid, call.messageId, call.method, call.params, result, true, false)
+    ) {
       this.answerError(call.messageId, call.method, call.params, new RPCInternalError());
       return;
     }
@@ -764,7 +826,10 @@ export class RpcEngine<
     }
     if (!this.transport?.writable) return;
     if (this.listenerCount("response")) {
-      this.emit("response", { outbound: true, payload: [MessageType.CALLRESULT, call.messageId, result] });
+      this.emit("response", {
+        outbound: true,
+        payload: [MessageType.CALLRESULT, call.messageId, result],
+      });
     }
     if (this.listenerCount("callResult")) {
       this.emit("callResult", {
@@ -779,7 +844,8 @@ export class RpcEngine<
   }
 
   private answerError(id: string, method: string, params: unknown, err: Error): void {
-    const rpcError = err instanceof RPCError ? err : new RPCInternalError(err.message, {}, { cause: err });
+    const rpcError =
+      err instanceof RPCError ? err : new RPCInternalError(err.message, {}, { cause: err });
     const hasDetails = Object.keys(rpcError.details).length > 0;
     const details = hasDetails
       ? rpcError.details
@@ -799,7 +865,13 @@ export class RpcEngine<
     this.sendFrame(encodeCallError(id, code, description, details));
   }
 
-  private emitCallError(outbound: boolean, messageId: string, method: string, params: unknown, error: RPCError): void {
+  private emitCallError(
+    outbound: boolean,
+    messageId: string,
+    method: string,
+    params: unknown,
+    error: RPCError,
+  ): void {
     if (this.listenerCount("callError")) {
       this.emit("callError", { outbound, messageId, method, params, error });
     }
@@ -807,14 +879,20 @@ export class RpcEngine<
 
   // ---------------------------------------------------------------- strict mode
 
-  private validate(method: string, kind: "request" | "response", payload: unknown): RPCError | undefined {
+  private validate(
+    method: string,
+    kind: "request" | "response",
+    payload: unknown,
+  ): RPCError | undefined {
     const validator = this.validator;
     if (!validator) return undefined;
     const methods = this.rpcOptions.strictModeMethods;
     if (methods && !methods.includes(method)) return undefined;
     if (!validator.hasSchema(method, kind)) {
       // Strict mode never passes a message it cannot check.
-      return new RPCNotImplementedError(`No ${kind} schema for '${method}' in ${validator.subprotocol}`);
+      return new RPCNotImplementedError(
+        `No ${kind} schema for '${method}' in ${validator.subprotocol}`,
+      );
     }
     return validator.validate(method, kind, payload);
   }
@@ -833,7 +911,15 @@ export class RpcEngine<
     isCall: boolean,
   ): boolean {
     if (this.listenerCount("strictValidationFailure")) {
-      this.emit("strictValidationFailure", { error, messageId, method, params, result, outbound, isCall });
+      this.emit("strictValidationFailure", {
+        error,
+        messageId,
+        method,
+        params,
+        result,
+        outbound,
+        isCall,
+      });
     }
     return !this.lenient;
   }
@@ -884,7 +970,9 @@ export class RpcEngine<
       if (this.onUnexpectedDisconnect(result)) {
         this._state = CONNECTING;
         if (!this.keepQueueOnReconnect) {
-          this.rejectQueued(new ConnectionClosedError("Connection lost before the call was sent", code));
+          this.rejectQueued(
+            new ConnectionClosedError("Connection lost before the call was sent", code),
+          );
         }
       } else {
         this._state = CLOSING;
@@ -920,11 +1008,8 @@ export class RpcEngine<
    */
   close(options: CloseOptions = {}): Promise<CloseResult> {
     const { code, reason, awaitPending = false, force = false } = options;
-    try {
-      checkCloseArgs(code, reason);
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+    const invalid = checkCloseArgs(code, reason);
+    if (invalid) return Promise.reject(invalid);
     if (this._state === CLOSING && this.closePromise) return this.closePromise;
     if (this._state === CLOSED) return this.closePromise ?? Promise.resolve(this.lastClose);
 
@@ -1042,18 +1127,19 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** RFC 6455 §7.4: codes an endpoint may send; reasons are at most 123 bytes. */
-function checkCloseArgs(code: number | undefined, reason: string | undefined): void {
+function checkCloseArgs(code: number | undefined, reason: string | undefined): Error | undefined {
   if (code !== undefined) {
     const valid =
       Number.isInteger(code) &&
       ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
         (code >= 3000 && code <= 4999));
-    if (!valid) throw new RangeError(`close(): invalid WebSocket close code ${code}`);
+    if (!valid) return new RangeError(`close(): invalid WebSocket close code ${code}`);
   }
   if (reason !== undefined) {
-    if (typeof reason !== "string") throw new TypeError("close(): reason must be a string");
+    if (typeof reason !== "string") return new TypeError("close(): reason must be a string");
     if (new TextEncoder().encode(reason).length > 123) {
-      throw new RangeError("close(): reason must be at most 123 bytes of UTF-8");
+      return new RangeError("close(): reason must be at most 123 bytes of UTF-8");
     }
   }
+  return undefined;
 }

@@ -15,7 +15,7 @@ export class HandlerRegistry {
       return;
     }
     let methods = this.byProtocol.get(protocol);
-    if (!methods) this.byProtocol.set(protocol, (methods = new Map()));
+    if (!methods) this.byProtocol.set(protocol, (methods = new Map<string, CallHandler>()));
     methods.set(method, handler);
   }
 

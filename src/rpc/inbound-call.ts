@@ -1,4 +1,4 @@
-import type { HandlerContext, NOREPLY } from "./types.js";
+import type { HandlerContext } from "./types.js";
 
 /** The engine side of an inbound call: told once the answer is known. */
 export interface InboundCallOwner {
@@ -36,14 +36,19 @@ export class InboundCall implements HandlerContext {
   reply = (response: unknown): void => {
     if (this.settled) return;
     this.settled = true;
-    if (response !== null && typeof response === "object" && typeof (response as PromiseLike<unknown>).then === "function") {
+    if (
+      response !== null &&
+      typeof response === "object" &&
+      typeof (response as PromiseLike<unknown>).then === "function"
+    ) {
       (response as PromiseLike<unknown>).then(
         (value) => this.engine.finishInbound(this, value),
-        (err: unknown) => this.engine.finishInbound(this, err instanceof Error ? err : new Error(String(err))),
+        (err: unknown) =>
+          this.engine.finishInbound(this, err instanceof Error ? err : new Error(String(err))),
       );
       return;
     }
-    this.engine.finishInbound(this, response as unknown | NOREPLY);
+    this.engine.finishInbound(this, response);
   };
 
   /** Tells the handler its answer is no longer wanted (the connection is closing). */

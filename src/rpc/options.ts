@@ -51,7 +51,9 @@ export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return JSON.stringify(value);
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  return `${typeof value} ${typeof value === "symbol" ? value.toString() : `${value as number}`}`;
 }
 
 /**
@@ -115,6 +117,8 @@ export function rejectUnknownOptions(
 ): void {
   const unknown = Object.keys(input).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    throw new TypeError(`${component}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}`);
+    throw new TypeError(
+      `${component}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}`,
+    );
   }
 }

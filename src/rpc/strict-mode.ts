@@ -30,7 +30,10 @@ export function resolveValidator(
 }
 
 /** Whether failures on `protocol` are only reported (lenientValidation), not refused. */
-export function isLenient(options: Pick<RpcOptions, "lenientValidation">, protocol: string): boolean {
+export function isLenient(
+  options: Pick<RpcOptions, "lenientValidation">,
+  protocol: string,
+): boolean {
   const lenient = options.lenientValidation;
   return Array.isArray(lenient) ? lenient.includes(protocol) : lenient === true;
 }

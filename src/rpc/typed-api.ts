@@ -12,6 +12,9 @@ export type MethodMap = { [method: string]: { request: unknown; response: unknow
 /** Method maps per subprotocol, for one direction of one role. */
 export type ProtocolMaps = { [protocol: string]: object };
 
+/** No typed methods at all (the engine's default: everything goes through the escape hatch). */
+export type NoMethods = Record<never, never>;
+
 /** The request type of a method-map entry. */
 export type Req<T> = T extends { request: infer R } ? R : never;
 
@@ -23,12 +26,18 @@ type Known<P extends string> = P & GeneratedProtocol;
 
 /** The methods a charging station may call, per protocol in `P`. */
 export type StationOutbound<P extends string> = {
-  [K in Known<P>]: Pick<OCPPProtocolMethods[K], OCPPProtocolStationMethods[K] & keyof OCPPProtocolMethods[K]>;
+  [K in Known<P>]: Pick<
+    OCPPProtocolMethods[K],
+    OCPPProtocolStationMethods[K] & keyof OCPPProtocolMethods[K]
+  >;
 };
 
 /** The methods a CSMS may call, per protocol in `P`. */
 export type CsmsOutbound<P extends string> = {
-  [K in Known<P>]: Pick<OCPPProtocolMethods[K], OCPPProtocolCsmsMethods[K] & keyof OCPPProtocolMethods[K]>;
+  [K in Known<P>]: Pick<
+    OCPPProtocolMethods[K],
+    OCPPProtocolCsmsMethods[K] & keyof OCPPProtocolMethods[K]
+  >;
 };
 
 /** Every method name of the generated protocols in `P`, whichever side sends it. */
@@ -52,6 +61,7 @@ export type ResponseOf<Maps extends ProtocolMaps, M extends string> = {
 }[keyof Maps];
 
 /** `[params, options?]`, with params optional when the request has no required field. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends T`: T has no required field
 export type CallArgs<Req> = {} extends Req
   ? [params?: Req, options?: CallOptions]
   : [params: Req, options?: CallOptions];

@@ -22,9 +22,9 @@ export type SessionData = Record<string, unknown>;
  */
 export interface AuthContext<S = SessionData> {
   (options?: AuthAccept<S> | S, protocol?: string): void;
-  accept(options?: AuthAccept<S> | S, protocol?: string): void;
+  accept: (options?: AuthAccept<S> | S, protocol?: string) => void;
   /** Refuses the upgrade with HTTP `code` (default 404, J16 §3.2: unknown identity). */
-  reject(code?: number, message?: string): void;
+  reject: (code?: number, message?: string) => void;
   readonly handshake: HandshakeInfo;
   readonly signal: AbortSignal;
 }
@@ -49,7 +49,9 @@ export interface AuthDecision {
 function isAcceptOptions(value: unknown): value is AuthAccept<unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const keys = Object.keys(value);
-  return keys.length > 0 && keys.every((k) => k === "session" || k === "protocol" || k === "options");
+  return (
+    keys.length > 0 && keys.every((k) => k === "session" || k === "protocol" || k === "options")
+  );
 }
 
 /** Builds the accept/reject pair for one upgrade; the first decision wins. */
@@ -62,7 +64,9 @@ export function createAuthContext(
   let decided = false;
   const accept = (options?: unknown, protocol?: string) => {
     if (decided) return;
-    const opts: AuthAccept<unknown> = isAcceptOptions(options) ? options : { session: options, protocol };
+    const opts: AuthAccept<unknown> = isAcceptOptions(options)
+      ? options
+      : { session: options, protocol };
     // Checked here so that a bad override is a TypeError in the auth callback itself.
     const rpc = opts.options ? mergeRpcOptions(serverOptions, opts.options) : serverOptions;
     decided = true;
@@ -88,5 +92,5 @@ export function createAuthContext(
       message: String(message),
     });
   };
-  return Object.assign(accept, { accept, reject, handshake, signal }) as AuthContext<SessionData>;
+  return Object.assign(accept, { accept, reject, handshake, signal });
 }

@@ -33,7 +33,9 @@ export class CorsPolicy {
       if (!Array.isArray(allowedOrigins) || allowedOrigins.some((o) => typeof o !== "string")) {
         throw new TypeError("cors(): allowedOrigins must be an array of origin strings");
       }
-      this.origins = new Set(allowedOrigins.map((o) => o.toLowerCase().replace(/\/$/, "")));
+      this.origins = new Set(
+        (allowedOrigins as readonly string[]).map((o) => o.toLowerCase().replace(/\/$/, "")),
+      );
     }
     if (allowedIPs !== undefined) this.ips = createIpAllowList(allowedIPs);
     if (allowedSchemes !== undefined) {

@@ -1,7 +1,11 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { WebsocketUpgradeError } from "../protocol/errors.js";
-import { describePeerCertificate, parseBasicAuthPassword, type ClientCertificateInfo } from "../security/index.js";
+import {
+  describePeerCertificate,
+  parseBasicAuthPassword,
+  type ClientCertificateInfo,
+} from "../security/index.js";
 import type { SecurityProfile } from "../security/index.js";
 
 /** What the server learnt from a station's upgrade request. */
@@ -55,7 +59,10 @@ export function parseHandshake(
   }
   if (strictIdentities) {
     if (identity.length > OCPP2_MAX_IDENTITY_LENGTH) {
-      throw new WebsocketUpgradeError(400, `Identity longer than ${OCPP2_MAX_IDENTITY_LENGTH} characters`);
+      throw new WebsocketUpgradeError(
+        400,
+        `Identity longer than ${OCPP2_MAX_IDENTITY_LENGTH} characters`,
+      );
     }
     if (identity.includes(":")) {
       throw new WebsocketUpgradeError(400, "Identity must not contain ':'");

@@ -40,7 +40,9 @@ export class OCPPServerClient<P extends string = string, S = SessionData> extend
 
   /** Server-side clients are connected by the station; this always rejects. */
   connect(): Promise<OpenEvent> {
-    return Promise.reject(new Error("OCPPServerClient: the station connects; a server-side client cannot"));
+    return Promise.reject(
+      new Error("OCPPServerClient: the station connects; a server-side client cannot"),
+    );
   }
 
   /** Changes this connection's RPC options (timeouts, concurrency, strict mode...). */

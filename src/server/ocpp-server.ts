@@ -1,13 +1,26 @@
 import { EventEmitter } from "eventemitter3";
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+} from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { TLSSocket } from "node:tls";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { getPackageIdent } from "../package-ident.js";
 import { ConnectionClosedError, WebsocketUpgradeError } from "../protocol/errors.js";
-import { ConnectionState, type CallOptions, type CloseOptions, type RpcOptions } from "../rpc/types.js";
-import { buildServerTlsOptions, securityProfileRequirements, type TLSOptions } from "../security/index.js";
+import {
+  ConnectionState,
+  type CallOptions,
+  type CloseOptions,
+  type RpcOptions,
+} from "../rpc/types.js";
+import {
+  buildServerTlsOptions,
+  securityProfileRequirements,
+  type TLSOptions,
+} from "../security/index.js";
 import type {
   CallArgs,
   CsmsOutbound,
@@ -27,7 +40,11 @@ import { NodeTransport } from "../transport/node-transport.js";
 import type { AuthCallback, SessionData } from "./auth-context.js";
 import type { HandshakeInfo } from "./handshake.js";
 import { OCPPServerClient } from "./ocpp-server-client.js";
-import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from "./server-options.js";
+import {
+  resolveServerOptions,
+  type ResolvedServerOptions,
+  type ServerOptions,
+} from "./server-options.js";
 import { chosenProtocols, runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
 
 export interface ListenOptions {
@@ -85,7 +102,11 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   private readonly httpServers = new Set<HttpServer>();
   private readonly upgrading = new Set<Duplex>();
   private readonly upgradeHost: UpgradeHost;
-  private readonly boundHandleUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  private readonly boundHandleUpgrade: (
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ) => void;
   private closePromise: Promise<void> | undefined;
 
   constructor(options: ServerOptions<P> = {}) {
@@ -101,37 +122,35 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       ...this.options.wssOptions,
       handleProtocols: (_offered, request) => chosenProtocols.get(request) ?? false,
     });
-    const server = this;
     this.upgradeHost = {
-      get options() {
-        return server.options;
-      },
+      getOptions: () => this.options,
       wss: this.wss,
-      get authCallback() {
-        return server.authCallback;
-      },
-      get cors() {
-        return server.corsPolicy;
-      },
-      get rateLimiter() {
-        return server.rateLimiter;
-      },
+      getAuthCallback: () => this.authCallback,
+      getCors: () => this.corsPolicy,
+      getRateLimiter: () => this.rateLimiter,
       checkDuplicate: (identity) =>
         this.options.duplicateIdentity === "reject" && this.byIdentity.has(identity)
-          ? new WebsocketUpgradeError(409, `A station with identity '${identity}' is already connected`)
+          ? new WebsocketUpgradeError(
+              409,
+              `A station with identity '${identity}' is already connected`,
+            )
           : undefined,
       isAccepting: () => this.state === ConnectionState.OPEN,
       upgrading: this.upgrading,
-      onAccepted: (ws, handshake, session, options) => this.onAccepted(ws, handshake, session, options),
+      onAccepted: (ws, handshake, session, options) =>
+        this.onAccepted(ws, handshake, session, options),
       onAborted: (error, type, socket, request, identity) => {
-        if (this.listenerCount("upgradeAborted")) this.emit("upgradeAborted", { error, socket, request, identity });
+        if (this.listenerCount("upgradeAborted"))
+          this.emit("upgradeAborted", { error, socket, request, identity });
         this.securityEvent(type, identity, request.socket.remoteAddress, error.message, error.code);
       },
       onUpgradeError: (error, socket, request) => {
-        if (this.listenerCount("upgradeError")) this.emit("upgradeError", { error, socket, request });
+        if (this.listenerCount("upgradeError"))
+          this.emit("upgradeError", { error, socket, request });
       },
     };
-    this.boundHandleUpgrade = (request, socket, head) => runUpgrade(this.upgradeHost, request, socket, head);
+    this.boundHandleUpgrade = (request, socket, head) =>
+      runUpgrade(this.upgradeHost, request, socket, head);
   }
 
   /** The connected stations. */
@@ -151,7 +170,8 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
    * Call `accept(session?)` / `accept({ session, protocol })` or `reject(status, message)`.
    */
   auth<S = SessionData>(callback: AuthCallback<S>): void {
-    if (typeof callback !== "function") throw new TypeError("auth(callback): callback must be a function");
+    if (typeof callback !== "function")
+      throw new TypeError("auth(callback): callback must be a function");
     this.authCallback = callback as unknown as AuthCallback;
   }
 
@@ -200,7 +220,10 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
    * @example
    * await server.sendToClient("CP-001", "ocpp1.6", "Reset", { type: "Soft" }, { timeoutMs: 10000 });
    */
-  sendToClient<Pr extends keyof CsmsOutbound<P> & string, M extends keyof CsmsOutbound<P>[Pr] & string>(
+  sendToClient<
+    Pr extends keyof CsmsOutbound<P> & string,
+    M extends keyof CsmsOutbound<P>[Pr] & string,
+  >(
     identity: string,
     protocol: Pr,
     method: M,
@@ -220,16 +243,19 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   sendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
     const client = this.byIdentity.get(identity);
     if (!client) {
-      return Promise.reject(new ConnectionClosedError(`Station '${identity}' is not connected to this server`));
+      return Promise.reject(
+        new ConnectionClosedError(`Station '${identity}' is not connected to this server`),
+      );
     }
     return (client.call as (...a: unknown[]) => Promise<unknown>)(...args);
   }
 
   /** Like sendToClient(), but resolves with undefined instead of rejecting. */
   safeSendToClient: OCPPServer<P>["sendToClient"] = ((identity: string, ...args: unknown[]) =>
-    (this.sendToClient as (id: string, ...a: unknown[]) => Promise<unknown>)(identity, ...args).catch(
-      () => undefined,
-    )) as OCPPServer<P>["sendToClient"];
+    (this.sendToClient as (id: string, ...a: unknown[]) => Promise<unknown>)(
+      identity,
+      ...args,
+    ).catch(() => undefined)) as OCPPServer<P>["sendToClient"];
 
   private securityEvent(
     type: SecurityEventType,
@@ -239,7 +265,14 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     status?: number,
   ): void {
     if (this.listenerCount("securityEvent")) {
-      this.emit("securityEvent", { type, identity, remoteAddress, reason, status, timestamp: new Date() });
+      this.emit("securityEvent", {
+        type,
+        identity,
+        remoteAddress,
+        reason,
+        status,
+        timestamp: new Date(),
+      });
     }
   }
 
@@ -249,7 +282,8 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
    * `options.server`, attaches to that server instead and resolves with it.
    */
   async listen(port?: number, host?: string, options: ListenOptions = {}): Promise<HttpServer> {
-    if (this.state !== ConnectionState.OPEN) throw new Error("listen(): the server is closing or closed");
+    if (this.state !== ConnectionState.OPEN)
+      throw new Error("listen(): the server is closing or closed");
     if (options.server) {
       options.server.on("upgrade", this.boundHandleUpgrade);
       return options.server;
@@ -262,7 +296,10 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     const profile = this.options.securityProfile;
     let httpServer: HttpServer;
     if (securityProfileRequirements(profile).usesTls) {
-      const httpsServer = createHttpsServer(buildServerTlsOptions(profile, this.options.tls!), onRequest);
+      const httpsServer = createHttpsServer(
+        buildServerTlsOptions(profile, this.options.tls!),
+        onRequest,
+      );
       httpsServer.on("tlsClientError", (err: Error, socket: TLSSocket) =>
         this.securityEvent("TLS_ERROR", undefined, socket.remoteAddress, err.message),
       );
@@ -288,7 +325,12 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     return httpServer;
   }
 
-  private onAccepted(ws: WebSocket, handshake: HandshakeInfo, session: unknown, options: RpcOptions): void {
+  private onAccepted(
+    ws: WebSocket,
+    handshake: HandshakeInfo,
+    session: unknown,
+    options: RpcOptions,
+  ): void {
     const transport = new NodeTransport(ws);
     if (this.state !== ConnectionState.OPEN) {
       ws.close(1001, "Server closing");
@@ -304,12 +346,28 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
         `No subprotocol in common: the client offered ${offered}; the server serves ${this.options.protocols.join(", ") || "none"}`,
       );
       if (this.listenerCount("upgradeAborted")) {
-        this.emit("upgradeAborted", { error, socket: handshake.request.socket, request: handshake.request, identity: handshake.identity });
+        this.emit("upgradeAborted", {
+          error,
+          socket: handshake.request.socket,
+          request: handshake.request,
+          identity: handshake.identity,
+        });
       }
-      this.securityEvent("UPGRADE_ABORTED", handshake.identity, handshake.remoteAddress, error.message);
+      this.securityEvent(
+        "UPGRADE_ABORTED",
+        handshake.identity,
+        handshake.remoteAddress,
+        error.message,
+      );
       return;
     }
-    const client = new OCPPServerClient<P>(transport, handshake, session as SessionData, options, this.sweeper);
+    const client = new OCPPServerClient<P>(
+      transport,
+      handshake,
+      session as SessionData,
+      options,
+      this.sweeper,
+    );
     const previous = this.byIdentity.get(handshake.identity);
     if (previous) {
       // duplicateIdentity "replace": the newer, authenticated connection wins.
@@ -325,7 +383,12 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     this.byIdentity.set(handshake.identity, client);
     client.on("socketError", (err: Error & { code?: string }) => {
       if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-        this.securityEvent("PAYLOAD_TOO_LARGE", client.identity, handshake.remoteAddress, err.message);
+        this.securityEvent(
+          "PAYLOAD_TOO_LARGE",
+          client.identity,
+          handshake.remoteAddress,
+          err.message,
+        );
       }
     });
     client.once("close", () => {
@@ -365,6 +428,10 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   }
 }
 
-function makeRateLimiter(options: Readonly<ResolvedServerOptions>): ConnectionRateLimiter | undefined {
-  return options.connectionRateLimit ? new ConnectionRateLimiter(options.connectionRateLimit) : undefined;
+function makeRateLimiter(
+  options: Readonly<ResolvedServerOptions>,
+): ConnectionRateLimiter | undefined {
+  return options.connectionRateLimit
+    ? new ConnectionRateLimiter(options.connectionRateLimit)
+    : undefined;
 }

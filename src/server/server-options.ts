@@ -1,9 +1,22 @@
 import type { ServerOptions as WsServerOptions } from "ws";
-import { checkBoolean, checkNumber, checkStringArray, mergeRpcOptions, RPC_DEFAULTS, RPC_OPTION_KEYS, rejectUnknownOptions } from "../rpc/options.js";
+import {
+  checkBoolean,
+  checkNumber,
+  checkStringArray,
+  mergeRpcOptions,
+  RPC_DEFAULTS,
+  RPC_OPTION_KEYS,
+  rejectUnknownOptions,
+} from "../rpc/options.js";
 import { checkStrictValidators } from "../rpc/strict-mode.js";
 import type { ConnectionRateLimitOptions } from "./connection-rate-limit.js";
 import type { RpcOptions } from "../rpc/types.js";
-import { checkServerSecurity, isSecurityProfile, SecurityProfile, type TLSOptions } from "../security/index.js";
+import {
+  checkServerSecurity,
+  isSecurityProfile,
+  SecurityProfile,
+  type TLSOptions,
+} from "../security/index.js";
 
 /** Options of `OCPPServer`. RPC options are inherited by every server-side client. */
 export interface ServerOptions<P extends string = string> extends Partial<RpcOptions> {
@@ -88,7 +101,9 @@ export function resolveServerOptions(
   }
   if (input.securityProfile !== undefined) {
     if (!isSecurityProfile(input.securityProfile)) {
-      throw new TypeError(`option 'securityProfile' must be 0, 1, 2 or 3 (SecurityProfile), got ${String(input.securityProfile)}`);
+      throw new TypeError(
+        `option 'securityProfile' must be 0, 1, 2 or 3 (SecurityProfile), got ${String(input.securityProfile)}`,
+      );
     }
     out.securityProfile = input.securityProfile;
   }
@@ -107,7 +122,9 @@ export function resolveServerOptions(
   }
   if (input.duplicateIdentity !== undefined) {
     if (input.duplicateIdentity !== "replace" && input.duplicateIdentity !== "reject") {
-      throw new TypeError(`option 'duplicateIdentity' must be "replace" or "reject", got ${String(input.duplicateIdentity)}`);
+      throw new TypeError(
+        `option 'duplicateIdentity' must be "replace" or "reject", got ${String(input.duplicateIdentity)}`,
+      );
     }
     out.duplicateIdentity = input.duplicateIdentity;
   }

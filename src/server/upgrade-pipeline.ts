@@ -14,11 +14,12 @@ import type { ResolvedServerOptions } from "./server-options.js";
 
 /** What the pipeline needs from the server that runs it. */
 export interface UpgradeHost {
-  readonly options: Readonly<ResolvedServerOptions>;
+  /** The options in force now (reconfigure() may replace them between upgrades). */
+  getOptions(): Readonly<ResolvedServerOptions>;
   readonly wss: WebSocketServer;
-  readonly authCallback: AuthCallback | undefined;
-  readonly cors: CorsPolicy | undefined;
-  readonly rateLimiter: ConnectionRateLimiter | undefined;
+  getAuthCallback(): AuthCallback | undefined;
+  getCors(): CorsPolicy | undefined;
+  getRateLimiter(): ConnectionRateLimiter | undefined;
   isAccepting(): boolean;
   /** Refuses an authenticated station whose identity is already connected, if so configured. */
   checkDuplicate(identity: string): WebsocketUpgradeError | undefined;
@@ -43,7 +44,13 @@ export const chosenProtocols = new WeakMap<IncomingMessage, string | false>();
  * credentials present for the profile → auth() (bounded by handshakeTimeoutMs, aborted if
  * the socket goes away) → subprotocol chosen → WebSocket accepted.
  */
-export function runUpgrade(host: UpgradeHost, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+export function runUpgrade(
+  host: UpgradeHost,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const options = host.getOptions();
   let finished = false;
   let identity: string | undefined;
   const controller = new AbortController();
@@ -63,29 +70,38 @@ export function runUpgrade(host: UpgradeHost, request: IncomingMessage, socket: 
     abortHandshake(socket, error.code, error.message);
     host.onAborted(error, type, socket, request, identity);
   };
-  const onSocketGone = () => abort(new WebsocketUpgradeError(400, "Client connection closed before the upgrade completed"));
+  const onSocketGone = () =>
+    abort(new WebsocketUpgradeError(400, "Client connection closed before the upgrade completed"));
   const onSocketError = (err: Error) =>
-    abort(new WebsocketUpgradeError(400, `Socket error during the upgrade: ${err.message}`, { cause: err }));
+    abort(
+      new WebsocketUpgradeError(400, `Socket error during the upgrade: ${err.message}`, {
+        cause: err,
+      }),
+    );
   socket.on("close", onSocketGone);
   socket.on("error", onSocketError);
   const timer = setTimeout(
     () =>
       abort(
-        new WebsocketUpgradeError(408, `Handshake not completed within ${host.options.handshakeTimeoutMs} ms`),
+        new WebsocketUpgradeError(
+          408,
+          `Handshake not completed within ${options.handshakeTimeoutMs} ms`,
+        ),
         "HANDSHAKE_TIMEOUT",
       ),
-    host.options.handshakeTimeoutMs,
+    options.handshakeTimeoutMs,
   );
 
   if (!host.isAccepting()) {
     abort(new WebsocketUpgradeError(503, "Server is not accepting connections"));
     return;
   }
-  if (host.rateLimiter && !host.rateLimiter.allow(request.socket.remoteAddress)) {
+  const rateLimiter = host.getRateLimiter();
+  if (rateLimiter && !rateLimiter.allow(request.socket.remoteAddress)) {
     abort(new WebsocketUpgradeError(429, "Too many connection attempts"), "CONNECTION_RATE_LIMIT");
     return;
   }
-  const refusal = host.cors?.check(request);
+  const refusal = host.getCors()?.check(request);
   if (refusal) {
     abort(new WebsocketUpgradeError(403, refusal.reason), refusal.type);
     return;
@@ -96,22 +112,29 @@ export function runUpgrade(host: UpgradeHost, request: IncomingMessage, socket: 
     if (request.headers.upgrade?.toLowerCase() !== "websocket") {
       throw new WebsocketUpgradeError(400, "Only WebSocket upgrades are supported");
     }
-    handshake = parseHandshake(request, host.options.securityProfile, host.options.strictIdentities);
+    handshake = parseHandshake(request, options.securityProfile, options.strictIdentities);
     identity = handshake.identity;
   } catch (err) {
     abort(err instanceof WebsocketUpgradeError ? err : new WebsocketUpgradeError(400, String(err)));
     return;
   }
-  if (securityProfileRequirements(host.options.securityProfile).requiresPassword && !handshake.password) {
+  if (
+    securityProfileRequirements(options.securityProfile).requiresPassword &&
+    !handshake.password
+  ) {
     // SWP A00.FR.202/302: profiles 1 and 2 need Basic-auth credentials naming the identity.
-    abort(new WebsocketUpgradeError(401, "Basic authentication with the station identity is required"), "AUTH_FAILED");
+    abort(
+      new WebsocketUpgradeError(401, "Basic authentication with the station identity is required"),
+      "AUTH_FAILED",
+    );
     return;
   }
 
   const decide = (decision: AuthDecision) => {
     if (finished) return;
     if (!decision.accepted) {
-      const type = decision.status === 401 || decision.status === 403 ? "AUTH_FAILED" : "UPGRADE_ABORTED";
+      const type =
+        decision.status === 401 || decision.status === 403 ? "AUTH_FAILED" : "UPGRADE_ABORTED";
       abort(new WebsocketUpgradeError(decision.status, decision.message), type);
       return;
     }
@@ -120,23 +143,30 @@ export function runUpgrade(host: UpgradeHost, request: IncomingMessage, socket: 
       abort(duplicate, "DUPLICATE_IDENTITY");
       return;
     }
-    const protocol = chooseProtocol(host.options.protocols, handshake.protocols, decision.protocol);
+    const protocol = chooseProtocol(options.protocols, handshake.protocols, decision.protocol);
     if (protocol === null) {
-      abort(new WebsocketUpgradeError(400, `The client does not offer subprotocol '${decision.protocol}'`));
+      abort(
+        new WebsocketUpgradeError(
+          400,
+          `The client does not offer subprotocol '${decision.protocol}'`,
+        ),
+      );
       return;
     }
     cleanup();
     chosenProtocols.set(request, protocol ?? false);
     try {
-      host.wss.handleUpgrade(request, socket, head, (ws) => host.onAccepted(ws, handshake, decision.session, decision.options));
+      host.wss.handleUpgrade(request, socket, head, (ws) =>
+        host.onAccepted(ws, handshake, decision.session, decision.options),
+      );
     } catch (err) {
       host.onUpgradeError(err instanceof Error ? err : new Error(String(err)), socket, request);
       abortHandshake(socket, 500, "");
     }
   };
 
-  const ctx = createAuthContext(handshake, controller.signal, host.options.rpc, decide);
-  const auth = host.authCallback;
+  const ctx = createAuthContext(handshake, controller.signal, options.rpc, decide);
+  const auth = host.getAuthCallback();
   if (!auth) {
     ctx.accept();
     return;

@@ -9,7 +9,7 @@ import type { RawFrame, Transport, TransportListener } from "./transport.js";
 export class NodeTransport implements Transport {
   private early: Array<[RawFrame, boolean]> | undefined = [];
   private readonly holdEarly = (data: WebSocket.RawData, isBinary: boolean) => {
-    this.early?.push([data as Buffer, isBinary]);
+    this.early?.push([data, isBinary]);
   };
 
   constructor(private readonly ws: WebSocket) {
@@ -51,7 +51,7 @@ export class NodeTransport implements Transport {
   listen(listener: TransportListener): void {
     const ws = this.ws;
     ws.removeListener("message", this.holdEarly);
-    ws.on("message", (data, isBinary) => listener.onMessage(data as Buffer, isBinary));
+    ws.on("message", (data, isBinary) => listener.onMessage(data, isBinary));
     ws.on("close", (code, reason) => listener.onClose(code, reason.toString("utf8")));
     ws.on("error", (err) => listener.onError(err));
     ws.on("pong", () => listener.onPong());
