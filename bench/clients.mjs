@@ -1,7 +1,8 @@
 // Child process: library CLIENTS under test, driven against the bare server.
 // Commands: start (connect n clients), run (measured window, own CPU), close.
-import { serve, cpuMicros } from "./lib/child.mjs";
-import { createClient } from "./lib/libs.mjs";
+import { performance } from "node:perf_hooks";
+import { serve, cpuMicros } from "./child.mjs";
+import { createClient } from "./libs.mjs";
 
 let clients = [];
 
@@ -21,7 +22,13 @@ serve({
 
   // `loops` async loops per client, each awaiting one call at a time, so at
   // most `loops` calls are outstanding per client. CPU is this process's own.
-  async run({ method = "Heartbeat", params = {}, loops = 10, durationMs = 1000, maxCalls = 20_000_000 }) {
+  async run({
+    method = "Heartbeat",
+    params = {},
+    loops = 10,
+    durationMs = 1000,
+    maxCalls = 20_000_000,
+  }) {
     let calls = 0;
     let errors = 0;
     let firstError;

@@ -1,8 +1,9 @@
 // Child process: the load generator. The same bare `ws` program drives every
 // server under test, so only the library under test varies.
 // Commands: connect, seq, pipeline, status, closeAll.
+import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
-import { serve, sleep } from "./lib/child.mjs";
+import { serve, sleep } from "./child.mjs";
 
 const conns = []; // { ws, onMessage }
 const counts = { closed: 0, pings: 0, errors: 0 };
@@ -54,7 +55,15 @@ const openConns = () => conns.filter((c) => c.ws.readyState === WebSocket.OPEN);
 serve({
   // Open `n` connections, `concurrency` handshakes at a time, spreading them
   // round-robin over `addresses` (source addresses for localAddress).
-  async connect({ port, n, addresses = [], concurrency = 100, idPrefix = "CP", trackPings = false, timeoutMs = 60_000 }) {
+  async connect({
+    port,
+    n,
+    addresses = [],
+    concurrency = 100,
+    idPrefix = "CP",
+    trackPings = false,
+    timeoutMs = 60_000,
+  }) {
     const t0 = performance.now();
     const deadline = Date.now() + timeoutMs;
     let next = 0;
@@ -88,7 +97,13 @@ serve({
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
-    return { opened, failed, notTried: n - opened - failed, firstError, ms: performance.now() - t0 };
+    return {
+      opened,
+      failed,
+      notTried: n - opened - failed,
+      firstError,
+      ms: performance.now() - t0,
+    };
   },
 
   // One outstanding call at a time on the first connection; latencies in µs.
@@ -138,7 +153,13 @@ serve({
   },
 
   // Every open connection keeps `inflight` calls outstanding for `durationMs`.
-  async pipeline({ method = "Heartbeat", params = {}, inflight = 10, durationMs = 1000, maxCalls = 20_000_000 }) {
+  async pipeline({
+    method = "Heartbeat",
+    params = {},
+    inflight = 10,
+    durationMs = 1000,
+    maxCalls = 20_000_000,
+  }) {
     const list = openConns();
     if (!list.length) throw new Error("no open connections");
     const tail = `","${method}",${JSON.stringify(params)}]`;
@@ -203,7 +224,8 @@ serve({
   async closeAll({ timeoutMs = 5000 } = {}) {
     for (const c of conns) c.ws.close(1000);
     const end = Date.now() + timeoutMs;
-    while (Date.now() < end && conns.some((c) => c.ws.readyState !== WebSocket.CLOSED)) await sleep(20);
+    while (Date.now() < end && conns.some((c) => c.ws.readyState !== WebSocket.CLOSED))
+      await sleep(20);
     for (const c of conns) if (c.ws.readyState !== WebSocket.CLOSED) c.ws.terminate();
     conns.length = 0;
     return null;

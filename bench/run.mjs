@@ -5,10 +5,11 @@
 //   node bench/run.mjs [--quick] [--only=1,2,5] [--libs=bare,ocpp-rpc,ocpp-ws-io]
 //                      [--rounds=N] [--hold=SECONDS] [--timeout=SECONDS] [--verbose]
 import os from "node:os";
+import { performance } from "node:perf_hooks";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startChild, killAll } from "./lib/proc.mjs";
-import { LIBS, distExists, DIST } from "./lib/libs.mjs";
+import { startChild, killAll } from "./proc.mjs";
+import { LIBS, distExists, DIST } from "./libs.mjs";
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const SERVER = here("./server.mjs");
@@ -24,19 +25,30 @@ const opt = (name) => {
   return a.includes("=") ? a.slice(a.indexOf("=") + 1) : true;
 };
 if (opt("help")) {
-  console.log("usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6] [--libs=bare,ocpp-rpc,ocpp-ws-io] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]");
+  console.log(
+    "usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6] [--libs=bare,ocpp-rpc,ocpp-ws-io] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
+  );
   process.exit(0);
 }
 const QUICK = !!opt("quick");
 if (opt("verbose")) process.env.BENCH_VERBOSE = "1";
-const ONLY = opt("only") ? String(opt("only")).split(",").map((s) => s.trim()) : null;
-let libs = opt("libs") ? String(opt("libs")).split(",").map((s) => s.trim()) : [...LIBS];
-for (const l of libs) if (!LIBS.includes(l)) throw new Error(`unknown lib '${l}' (known: ${LIBS.join(", ")})`);
+const ONLY = opt("only")
+  ? String(opt("only"))
+      .split(",")
+      .map((s) => s.trim())
+  : null;
+let libs = opt("libs")
+  ? String(opt("libs"))
+      .split(",")
+      .map((s) => s.trim())
+  : [...LIBS];
+for (const l of libs)
+  if (!LIBS.includes(l)) throw new Error(`unknown lib '${l}' (known: ${LIBS.join(", ")})`);
 if (!libs.includes("bare")) libs.unshift("bare"); // bare is the denominator of every ratio
 libs = LIBS.filter((l) => libs.includes(l));
 
 const CFG = QUICK
-  ? { warmupMs: 500, windowMs: 1000, rounds: 1, s5conns: 5000, s6target: 50000, s6holdMs: 15000 }
+  ? { warmupMs: 500, windowMs: 1200, rounds: 1, s5conns: 5000, s6target: 50000, s6holdMs: 15000 }
   : { warmupMs: 1000, windowMs: 2500, rounds: 2, s5conns: 5000, s6target: 50000, s6holdMs: 60000 };
 if (opt("rounds")) CFG.rounds = Math.max(1, Number(opt("rounds")));
 if (opt("hold")) CFG.s6holdMs = Math.max(1, Number(opt("hold"))) * 1000;
@@ -82,7 +94,10 @@ async function isolated(name, timeoutMs, fn) {
     return await Promise.race([
       work,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${name}: timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`${name}: timed out after ${Math.round(timeoutMs / 1000)} s`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {
@@ -149,15 +164,26 @@ async function s1(ctx, lib) {
 // 2/3. 200 connections x 10 calls in flight; the library's server answers
 async function s2(ctx, lib, { strictMode = false, method = "Heartbeat" } = {}) {
   const params = method === "BootNotification" ? BOOT : {};
-  const { server, port } = await startServer(ctx, lib, { strictMode: lib === "bare" ? false : strictMode });
+  const { server, port } = await startServer(ctx, lib, {
+    strictMode: lib === "bare" ? false : strictMode,
+  });
   const lg = await ctx.start("loadgen", LOADGEN);
   const c = await lg.request("connect", { port, n: CFG.s2conns, concurrency: 50, idPrefix: "P" });
-  if (c.opened !== CFG.s2conns) throw new Error(`only ${c.opened}/${CFG.s2conns} connected: ${c.firstError}`);
-  const warm = await lg.request("pipeline", { method, params, inflight: CFG.inflight, durationMs: CFG.warmupMs }, CFG.warmupMs + 20_000);
+  if (c.opened !== CFG.s2conns)
+    throw new Error(`only ${c.opened}/${CFG.s2conns} connected: ${c.firstError}`);
+  const warm = await lg.request(
+    "pipeline",
+    { method, params, inflight: CFG.inflight, durationMs: CFG.warmupMs },
+    CFG.warmupMs + 20_000,
+  );
   noErrors(warm, "warm-up");
   checkSample(warm.sample, method);
   const c0 = await cpuOf(server);
-  const r = await lg.request("pipeline", { method, params, inflight: CFG.inflight, durationMs: CFG.windowMs }, CFG.windowMs + 20_000);
+  const r = await lg.request(
+    "pipeline",
+    { method, params, inflight: CFG.inflight, durationMs: CFG.windowMs },
+    CFG.windowMs + 20_000,
+  );
   const c1 = await cpuOf(server);
   noErrors(r, "pipeline");
   checkSample(r.sample, method);
@@ -169,9 +195,17 @@ async function s4(ctx, lib) {
   const { port } = await startServer(ctx, "bare");
   const cl = await ctx.start(`clients:${lib}`, CLIENTS);
   await cl.request("start", { lib, port, n: CFG.s4clients, callConcurrency: CFG.inflight }, 30_000);
-  const warm = await cl.request("run", { loops: CFG.inflight, durationMs: CFG.warmupMs }, CFG.warmupMs + 20_000);
+  const warm = await cl.request(
+    "run",
+    { loops: CFG.inflight, durationMs: CFG.warmupMs },
+    CFG.warmupMs + 20_000,
+  );
   noErrors(warm, "warm-up");
-  const r = await cl.request("run", { loops: CFG.inflight, durationMs: CFG.windowMs }, CFG.windowMs + 20_000);
+  const r = await cl.request(
+    "run",
+    { loops: CFG.inflight, durationMs: CFG.windowMs },
+    CFG.windowMs + 20_000,
+  );
   noErrors(r, "run");
   return { cpuPerCall: r.cpuUs / r.calls, rate: r.calls / (r.elapsedMs / 1000), calls: r.calls };
 }
@@ -188,13 +222,25 @@ async function openIdle(server, lgs, port, n, { perLg, addrs, timeoutMs }) {
   const mem0 = await server.request("mem");
   const cpu0 = await cpuOf(server);
   const t0 = performance.now();
-  const accepted = server.request("waitAccepted", { n: 20 + n, timeoutMs, settleMs: 200 }, timeoutMs + 10_000);
+  const accepted = server.request(
+    "waitAccepted",
+    { n: 20 + n, timeoutMs, settleMs: 200 },
+    timeoutMs + 10_000,
+  );
   accepted.catch(() => {});
   const opens = await Promise.all(
     lgs.map((lg, k) =>
       lg.request(
         "connect",
-        { port, n: perLg[k], addresses: addrs[k], concurrency: 100, idPrefix: `I${k}-`, trackPings: true, timeoutMs },
+        {
+          port,
+          n: perLg[k],
+          addresses: addrs[k],
+          concurrency: 100,
+          idPrefix: `I${k}-`,
+          trackPings: true,
+          timeoutMs,
+        },
         timeoutMs + 10_000,
       ),
     ),
@@ -224,7 +270,11 @@ async function s5(ctx, lib) {
   const n = CFG.s5conns;
   const { server, port } = await startServer(ctx, lib, { pingIntervalMs: 0 });
   const lg = await ctx.start("loadgen", LOADGEN);
-  const r = await openIdle(server, [lg], port, n, { perLg: [n], addrs: [addressBlock(1)], timeoutMs: 90_000 });
+  const r = await openIdle(server, [lg], port, n, {
+    perLg: [n],
+    addrs: [addressBlock(1)],
+    timeoutMs: 90_000,
+  });
   return {
     cpuPerConn: r.cpuPerConn,
     rssPerConn: r.rssPerConn,
@@ -235,18 +285,29 @@ async function s5(ctx, lib) {
 
 // 6. 50k idle connections held for a minute with pings running
 async function s6(ctx, lib) {
-  const server = await ctx.start(`server:${lib}`, SERVER, { fdLimit: CFG.fdWanted, nodeArgs: ["--max-old-space-size=8192"] });
+  const server = await ctx.start(`server:${lib}`, SERVER, {
+    fdLimit: CFG.fdWanted,
+    nodeArgs: ["--max-old-space-size=8192"],
+  });
   const { port } = await server.request("start", { lib, pingIntervalMs: CFG.s6pingMs }, 20_000);
   const serverFd = server.info.fdLimit.soft;
   const target = Math.min(CFG.s6target, Number.isFinite(serverFd) ? serverFd - 200 : CFG.s6target);
   // load generators: as many processes as their own fd limits require
-  const first = await ctx.start("loadgen0", LOADGEN, { fdLimit: CFG.fdWanted, nodeArgs: ["--max-old-space-size=4096"] });
+  const first = await ctx.start("loadgen0", LOADGEN, {
+    fdLimit: CFG.fdWanted,
+    nodeArgs: ["--max-old-space-size=4096"],
+  });
   const lgFd = first.info.fdLimit.soft;
   const perProcCap = Number.isFinite(lgFd) ? lgFd - 200 : target;
   const nProcs = Math.ceil(target / perProcCap);
   const lgs = [first];
   for (let k = 1; k < nProcs; k++) {
-    lgs.push(await ctx.start(`loadgen${k}`, LOADGEN, { fdLimit: CFG.fdWanted, nodeArgs: ["--max-old-space-size=4096"] }));
+    lgs.push(
+      await ctx.start(`loadgen${k}`, LOADGEN, {
+        fdLimit: CFG.fdWanted,
+        nodeArgs: ["--max-old-space-size=4096"],
+      }),
+    );
   }
   const perLg = lgs.map((_, k) => Math.floor(target / nProcs) + (k < target % nProcs ? 1 : 0));
   // at most 20k connections per source address (a source address has ~28k ephemeral ports)
@@ -254,7 +315,9 @@ async function s6(ctx, lib) {
   const r = await openIdle(server, lgs, port, target, { perLg, addrs, timeoutMs: 240_000 });
 
   // hold: all must stay open while the server pings every CFG.s6pingMs
-  log(`    ${lib}: ${target} connections open in ${(r.connectMs / 1000).toFixed(1)} s; holding ${CFG.s6holdMs / 1000} s`);
+  log(
+    `    ${lib}: ${target} connections open in ${(r.connectMs / 1000).toFixed(1)} s; holding ${CFG.s6holdMs / 1000} s`,
+  );
   const h0 = await server.request("stats");
   const st0 = await Promise.all(lgs.map((lg) => lg.request("status")));
   const pings0 = st0.reduce((s, x) => s + x.pings, 0);
@@ -271,7 +334,8 @@ async function s6(ctx, lib) {
   const open = st.reduce((s, x) => s + x.open, 0);
   const closed = st.reduce((s, x) => s + x.closed, 0) - closed0;
   const pings = st.reduce((s, x) => s + x.pings, 0) - pings0;
-  const allOpen = open === target && minConnected >= target && h1.connected >= target && closed === 0;
+  const allOpen =
+    open === target && minConnected >= target && h1.connected >= target && closed === 0;
   return {
     conns: target,
     connectMs: r.connectMs,
@@ -431,8 +495,10 @@ function table(results, shownLibs) {
   }
   const widths = [0, ...shownLibs.map(() => 0)];
   const header = ["", ...shownLibs];
-  for (const r of [{ cols: header }, ...rows]) if (r.cols) r.cols.forEach((c, i) => (widths[i] = Math.max(widths[i], c.length)));
-  const line = (cols) => cols.map((c, i) => (i === 0 ? c.padEnd(widths[0]) : c.padStart(widths[i]))).join("   ");
+  for (const r of [{ cols: header }, ...rows])
+    if (r.cols) r.cols.forEach((c, i) => (widths[i] = Math.max(widths[i], c.length)));
+  const line = (cols) =>
+    cols.map((c, i) => (i === 0 ? c.padEnd(widths[0]) : c.padStart(widths[i]))).join("   ");
   const out = [line(header)];
   for (const r of rows) out.push(r.title ? r.title : line(r.cols));
   return out.join("\n");
@@ -441,10 +507,17 @@ function table(results, shownLibs) {
 async function main() {
   const mach = machine();
   const wantIo = libs.includes("ocpp-ws-io");
-  if (wantIo && !distExists()) log(`note: ${DIST} not found; ocpp-ws-io runs will fail (build with npx tsup)`);
-  const selected = SCENARIOS.filter((s) => (ONLY ? ONLY.includes(s.id) || ONLY.includes(s.id + (s.sub ?? "")) : !(QUICK && s.fullOnly)));
-  log(`bench: ${QUICK ? "quick" : "full"} mode; libs ${libs.join(", ")}; scenarios ${selected.map((s) => s.id + (s.sub ?? "")).join(" ")}`);
-  log(`machine: ${mach.cpu}, ${mach.cores} cores, node ${mach.node}, load ${mach.loadavg.join(" ")}`);
+  if (wantIo && !distExists())
+    log(`note: ${DIST} not found; ocpp-ws-io runs will fail (build with npx tsup)`);
+  const selected = SCENARIOS.filter((s) =>
+    ONLY ? ONLY.includes(s.id) || ONLY.includes(s.id + (s.sub ?? "")) : !(QUICK && s.fullOnly),
+  );
+  log(
+    `bench: ${QUICK ? "quick" : "full"} mode; libs ${libs.join(", ")}; scenarios ${selected.map((s) => s.id + (s.sub ?? "")).join(" ")}`,
+  );
+  log(
+    `machine: ${mach.cpu}, ${mach.cores} cores, node ${mach.node}, load ${mach.loadavg.join(" ")}`,
+  );
   const t0 = Date.now();
   const results = [];
   for (const sc of selected) {
@@ -463,7 +536,10 @@ async function main() {
           byLib[lib].rounds.push(r);
           const brief = sc.metrics
             .slice(0, 3)
-            .map((m) => `${m.label} ${typeof r[m.key] === "number" ? (m.fmt ?? f1)(r[m.key]) : r[m.key]}`)
+            .map(
+              (m) =>
+                `${m.label} ${typeof r[m.key] === "number" ? (m.fmt ?? f1)(r[m.key]) : r[m.key]}`,
+            )
             .join(", ");
           log(`  ${name}: ${brief}  [${((Date.now() - ts) / 1000).toFixed(1)} s]`);
         } catch (err) {
@@ -483,13 +559,16 @@ async function main() {
 
   const tbl = table(results, libs);
   const wall = (Date.now() - t0) / 1000;
+  mach.loadavgEnd = os.loadavg().map((x) => +x.toFixed(2));
   const head =
     `ocpp-ws-io bench (${QUICK ? "quick" : "full"}), ${mach.date}\n` +
-    `${mach.cpu}, ${mach.cores} cores, ${mach.totalMemGiB} GiB, node ${mach.node}, ${mach.os}, load at start ${mach.loadavg.join(" ")}\n` +
+    `${mach.cpu}, ${mach.cores} cores, ${mach.totalMemGiB} GiB, node ${mach.node}, ${mach.os}, load avg at start ${mach.loadavg.join(" ")}, at end ${mach.loadavgEnd.join(" ")}\n` +
     `ratios are library / bare (bare = 1.00×); ↑ higher is better, ↓ lower is better; best of ${CFG.rounds} round(s) of ${CFG.windowMs} ms after ${CFG.warmupMs} ms warm-up\n`;
   console.log("\n" + head + "\n" + tbl);
   const failures = results.flatMap((sc) =>
-    libs.filter((l) => sc.byLib[l].error).map((l) => `  ${sc.id}${sc.sub ?? ""} ${l}: ${sc.byLib[l].error.split("\n")[0]}`),
+    libs
+      .filter((l) => sc.byLib[l].error)
+      .map((l) => `  ${sc.id}${sc.sub ?? ""} ${l}: ${sc.byLib[l].error.split("\n")[0]}`),
   );
   if (failures.length) console.log("\nfailed:\n" + failures.join("\n"));
   const s6r = results.find((r) => r.id === "6");
@@ -527,7 +606,8 @@ async function main() {
           const ratios = {};
           if (x.metrics && base)
             for (const m of r.metrics)
-              if (m.better && typeof x.metrics[m.key] === "number" && base[m.key] > 0) ratios[m.key] = x.metrics[m.key] / base[m.key];
+              if (m.better && typeof x.metrics[m.key] === "number" && base[m.key] > 0)
+                ratios[m.key] = x.metrics[m.key] / base[m.key];
           return [l, { metrics: x.metrics, ratios, rounds: x.rounds, error: x.error }];
         }),
       ),

@@ -1,7 +1,7 @@
 // Child process: the server under test (bare / ocpp-rpc / ocpp-ws-io).
 // Commands from the parent: start, stats, waitAccepted, cpu, mem, close.
-import { serve, cpuMicros, sleep } from "./lib/child.mjs";
-import { createServer } from "./lib/libs.mjs";
+import { serve, cpuMicros, sleep } from "./child.mjs";
+import { createServer } from "./libs.mjs";
 
 let server;
 
@@ -22,7 +22,10 @@ serve({
       new Promise((r) => (timer = setTimeout(() => r(false), timeoutMs))),
     ]);
     clearTimeout(timer);
-    if (!ok) throw new Error(`only ${server.counters.accepted}/${n} connections accepted after ${timeoutMs} ms`);
+    if (!ok)
+      throw new Error(
+        `only ${server.counters.accepted}/${n} connections accepted after ${timeoutMs} ms`,
+      );
     if (settleMs) await sleep(settleMs);
     return { ...server.counters, cpuUs: cpuMicros() };
   },

@@ -1,6 +1,8 @@
 // Child side of the benchmark's IPC: answer the parent's commands, report
 // readiness, and exit when the parent goes away.
 import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { setImmediate } from "node:timers";
 
 export function fdLimit() {
   try {
@@ -26,7 +28,13 @@ export async function gcMemory() {
     await new Promise((r) => setImmediate(r));
   }
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
 }
 
 export function serve(handlers) {

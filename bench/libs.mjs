@@ -4,13 +4,14 @@
 // `bare` is plain `ws` + JSON: the least any OCPP-J library can cost.
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { WebSocketServer, WebSocket } from "ws";
 
 const require = createRequire(import.meta.url);
 // OCPP_WS_IO_DIST: another build of the library (for trying the harness on a
 // build made elsewhere); the default is this repository's dist/.
-export const DIST = process.env.OCPP_WS_IO_DIST || fileURLToPath(new URL("../../dist/index.js", import.meta.url));
+export const DIST =
+  process.env.OCPP_WS_IO_DIST || fileURLToPath(new URL("../dist/index.js", import.meta.url));
 export const LIBS = ["bare", "ocpp-rpc", "ocpp-ws-io"];
 
 export const distExists = () => existsSync(DIST);
@@ -18,17 +19,24 @@ export const distExists = () => existsSync(DIST);
 // Handlers shared by every server: same work, so only the library varies.
 export const HANDLERS = {
   Heartbeat: () => ({ currentTime: new Date().toISOString() }),
-  BootNotification: () => ({ status: "Accepted", currentTime: new Date().toISOString(), interval: 300 }),
+  BootNotification: () => ({
+    status: "Accepted",
+    currentTime: new Date().toISOString(),
+    interval: 300,
+  }),
 };
 
 async function loadOcppWsIo() {
   if (!distExists()) throw new Error(`ocpp-ws-io not built: ${DIST} missing (run npx tsup)`);
-  return import(DIST);
+  return import(pathToFileURL(DIST).href);
 }
 
 // ---------------------------------------------------------------- servers
 
-export async function createServer(lib, { strictMode = false, pingIntervalMs = 0, callConcurrency = 10 } = {}) {
+export async function createServer(
+  lib,
+  { strictMode = false, pingIntervalMs = 0, callConcurrency = 10 } = {},
+) {
   const counters = { accepted: 0, connected: 0, closed: 0, handled: 0 };
   const waiters = new Set(); // {n, resolve}
   const onAccept = () => {
@@ -48,7 +56,9 @@ export async function createServer(lib, { strictMode = false, pingIntervalMs = 0
     counters.closed++;
   };
   const waitAccepted = (n) =>
-    counters.accepted >= n ? Promise.resolve() : new Promise((resolve) => waiters.add({ n, resolve }));
+    counters.accepted >= n
+      ? Promise.resolve()
+      : new Promise((resolve) => waiters.add({ n, resolve }));
 
   if (lib === "bare") {
     const wss = new WebSocketServer({
@@ -132,7 +142,12 @@ export async function createServer(lib, { strictMode = false, pingIntervalMs = 0
     server = new RPCServer({ protocols: ["ocpp1.6"], strictMode, callConcurrency, pingIntervalMs });
   } else if (lib === "ocpp-ws-io") {
     const { OCPPServer } = await loadOcppWsIo();
-    server = new OCPPServer({ protocols: ["ocpp1.6"], strictMode, callConcurrency, pingIntervalMs });
+    server = new OCPPServer({
+      protocols: ["ocpp1.6"],
+      strictMode,
+      callConcurrency,
+      pingIntervalMs,
+    });
   } else {
     throw new Error(`unknown lib ${lib}`);
   }
@@ -199,7 +214,14 @@ class BareClient {
 }
 
 export async function createClient(lib, { endpoint, identity, callConcurrency = 10 }) {
-  const opts = { endpoint, identity, protocols: ["ocpp1.6"], callConcurrency, reconnect: false, pingIntervalMs: 0 };
+  const opts = {
+    endpoint,
+    identity,
+    protocols: ["ocpp1.6"],
+    callConcurrency,
+    reconnect: false,
+    pingIntervalMs: 0,
+  };
   let client;
   if (lib === "bare") client = new BareClient(opts);
   else if (lib === "ocpp-rpc") {

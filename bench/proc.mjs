@@ -137,7 +137,11 @@ class Child {
  * child is started through bash so `ulimit -n` can be raised first (up to the
  * hard limit; the child reports what it actually got in its ready message).
  */
-export async function startChild(name, script, { nodeArgs = [], fdLimit, readyTimeoutMs = 15_000 } = {}) {
+export async function startChild(
+  name,
+  script,
+  { nodeArgs = [], fdLimit, readyTimeoutMs = 15_000 } = {},
+) {
   hookExit();
   const argv = ["--expose-gc", ...nodeArgs, script];
   let cp;
@@ -157,7 +161,10 @@ export async function startChild(name, script, { nodeArgs = [], fdLimit, readyTi
     await Promise.race([
       child.ready,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${name}: not ready after ${readyTimeoutMs} ms`)), readyTimeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`${name}: not ready after ${readyTimeoutMs} ms`)),
+          readyTimeoutMs,
+        );
       }),
     ]);
   } catch (err) {
