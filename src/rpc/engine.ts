@@ -435,6 +435,8 @@ export class RpcEngine<
     }
     this.sendFrame(text);
     if (call.noReply) {
+      // Peers answer every CALL (OCPP-J §4.1.1): that answer is expected, not malformed.
+      this.forget(id);
       this.settle(call);
       call.resolve(undefined);
     }
@@ -750,18 +752,18 @@ export class RpcEngine<
     try {
       returned = handler ? handler(call) : wildcard!(method, call);
     } catch (err) {
-      call.reply(err instanceof Error ? err : new Error(String(err)));
+      call.answer(err instanceof Error ? err : new Error(String(err)));
       return;
     }
     if (call.settled) return;
     if (isThenable(returned)) {
       this.inbound.set(id, call);
       returned.then(
-        (value) => call.reply(value),
-        (err: unknown) => call.reply(err instanceof Error ? err : new Error(String(err))),
+        (value) => call.answer(value),
+        (err: unknown) => call.answer(err instanceof Error ? err : new Error(String(err))),
       );
     } else {
-      call.reply(returned);
+      call.answer(returned);
     }
   }
 

@@ -33,7 +33,15 @@ export class InboundCall implements HandlerContext {
     return this.controller.signal;
   }
 
-  reply = (response: unknown): void => {
+  private boundReply: ((response: unknown) => void) | undefined;
+
+  /** The handler's `reply`, bound on first use: most handlers never touch it. */
+  get reply(): (response: unknown) => void {
+    return (this.boundReply ??= (response: unknown) => this.answer(response));
+  }
+
+  /** Settles the call with a value, an Error, a promise of either, or NOREPLY; first wins. */
+  answer(response: unknown): void {
     if (this.settled) return;
     this.settled = true;
     if (
@@ -49,7 +57,7 @@ export class InboundCall implements HandlerContext {
       return;
     }
     this.engine.finishInbound(this, response);
-  };
+  }
 
   /** Tells the handler its answer is no longer wanted (the connection is closing). */
   abortSignal(reason: unknown): void {

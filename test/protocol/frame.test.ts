@@ -28,7 +28,8 @@ function decodeBad(frame: unknown, family: ProtocolFamily): Bad {
 
 function decodeOk(frame: unknown, family: ProtocolFamily): unknown[] {
   const result = decodeFrame(JSON.stringify(frame), family);
-  if (!result.ok) throw new Error(`expected ${JSON.stringify(frame)} to decode: ${result.error.message}`);
+  if (!result.ok)
+    throw new Error(`expected ${JSON.stringify(frame)} to decode: ${result.error.message}`);
   return result.message;
 }
 
@@ -73,13 +74,16 @@ describe("decodeFrame: checks in order", () => {
     }
   });
 
-  it.each(["1.6", "2.0.1", "other"] as const)("treats types 5 and 6 as unknown under %s", (family) => {
-    const five = decodeBad([5, "r1", "InternalError", "", {}], family);
-    const six = decodeBad([6, "s1", "NotifyPeriodicEventStream", {}], family);
-    expect(five.error).toBeInstanceOf(RPCMessageTypeNotSupportedError);
-    expect(six.error).toBeInstanceOf(RPCMessageTypeNotSupportedError);
-    expect(five.respond).toBe(family !== "1.6");
-  });
+  it.each(["1.6", "2.0.1", "other"] as const)(
+    "treats types 5 and 6 as unknown under %s",
+    (family) => {
+      const five = decodeBad([5, "r1", "InternalError", "", {}], family);
+      const six = decodeBad([6, "s1", "NotifyPeriodicEventStream", {}], family);
+      expect(five.error).toBeInstanceOf(RPCMessageTypeNotSupportedError);
+      expect(six.error).toBeInstanceOf(RPCMessageTypeNotSupportedError);
+      expect(five.respond).toBe(family !== "1.6");
+    },
+  );
 
   it("accepts CALLRESULTERROR (5) and SEND (6) under 2.1", () => {
     expect(decodeOk([5, "r1", "InternalError", "bad", {}], "2.1")).toEqual([
@@ -133,14 +137,17 @@ describe("decodeFrame: checks in order", () => {
     }
   });
 
-  it.each(OCPP_FAMILIES)("answers a CALL payload that is not an object with FormatViolation (%s)", (family) => {
-    for (const payload of [[], null, "x", 1, true]) {
-      const bad = decodeBad([2, "c3", "Heartbeat", payload], family);
-      expect(bad.error).toBeInstanceOf(RPCFormatViolationError);
-      expect(bad.messageId).toBe("c3");
-      expect(bad.respond).toBe(true);
-    }
-  });
+  it.each(OCPP_FAMILIES)(
+    "answers a CALL payload that is not an object with FormatViolation (%s)",
+    (family) => {
+      for (const payload of [[], null, "x", 1, true]) {
+        const bad = decodeBad([2, "c3", "Heartbeat", payload], family);
+        expect(bad.error).toBeInstanceOf(RPCFormatViolationError);
+        expect(bad.messageId).toBe("c3");
+        expect(bad.respond).toBe(true);
+      }
+    },
+  );
 
   it("lets custom subprotocols send any JSON value as payload", () => {
     for (const payload of [[], null, "x", 1, ["bar"]]) {
@@ -151,7 +158,11 @@ describe("decodeFrame: checks in order", () => {
 
   it.each(FAMILIES)("decodes well-formed CALL, CALLRESULT and CALLERROR (%s)", (family) => {
     expect(decodeOk([2, "a", "Heartbeat", {}], family)).toEqual([2, "a", "Heartbeat", {}]);
-    expect(decodeOk([3, "a", { currentTime: "t" }], family)).toEqual([3, "a", { currentTime: "t" }]);
+    expect(decodeOk([3, "a", { currentTime: "t" }], family)).toEqual([
+      3,
+      "a",
+      { currentTime: "t" },
+    ]);
     expect(decodeOk([4, "a", "NotSupported", "no", { x: 1 }], family)).toEqual([
       4,
       "a",
@@ -161,31 +172,41 @@ describe("decodeFrame: checks in order", () => {
     ]);
   });
 
-  it.each(FAMILIES)("rejects malformed CALLRESULTs without answering, naming the id (%s)", (family) => {
-    for (const frame of [[3, "r"], [3, "r", {}, {}], ...(family === "other" ? [] : [[3, "r", []]])]) {
-      const bad = decodeBad(frame, family);
-      expect(bad.error).toBeInstanceOf(RPCError);
-      expect(bad.respond).toBe(false);
-      expect(bad.responseId).toBe("r");
-    }
-    expect(decodeBad([3, "r", "str"], "2.0.1").error).toBeInstanceOf(RPCFormatViolationError);
-  });
+  it.each(FAMILIES)(
+    "rejects malformed CALLRESULTs without answering, naming the id (%s)",
+    (family) => {
+      for (const frame of [
+        [3, "r"],
+        [3, "r", {}, {}],
+        ...(family === "other" ? [] : [[3, "r", []]]),
+      ]) {
+        const bad = decodeBad(frame, family);
+        expect(bad.error).toBeInstanceOf(RPCError);
+        expect(bad.respond).toBe(false);
+        expect(bad.responseId).toBe("r");
+      }
+      expect(decodeBad([3, "r", "str"], "2.0.1").error).toBeInstanceOf(RPCFormatViolationError);
+    },
+  );
 
-  it.each(FAMILIES)("rejects malformed CALLERRORs without answering, naming the id (%s)", (family) => {
-    for (const frame of [
-      [4, "e", "GenericError", ""],
-      [4, "e", "GenericError", "", {}, 1],
-      [4, "e", 5, "", {}],
-      [4, "e", "GenericError", null, {}],
-      [4, "e", "GenericError", "", []],
-      [4, "e", "GenericError", "", null],
-    ]) {
-      const bad = decodeBad(frame, family);
-      expect(bad.error).toBeInstanceOf(RPCFrameworkError);
-      expect(bad.respond).toBe(false);
-      expect(bad.responseId).toBe("e");
-    }
-  });
+  it.each(FAMILIES)(
+    "rejects malformed CALLERRORs without answering, naming the id (%s)",
+    (family) => {
+      for (const frame of [
+        [4, "e", "GenericError", ""],
+        [4, "e", "GenericError", "", {}, 1],
+        [4, "e", 5, "", {}],
+        [4, "e", "GenericError", null, {}],
+        [4, "e", "GenericError", "", []],
+        [4, "e", "GenericError", "", null],
+      ]) {
+        const bad = decodeBad(frame, family);
+        expect(bad.error).toBeInstanceOf(RPCFrameworkError);
+        expect(bad.respond).toBe(false);
+        expect(bad.responseId).toBe("e");
+      }
+    },
+  );
 
   it("never answers a malformed SEND under 2.1", () => {
     for (const frame of [
@@ -196,6 +217,21 @@ describe("decodeFrame: checks in order", () => {
     ]) {
       expect(decodeBad(frame, "2.1").respond).toBe(false);
     }
+  });
+
+  it.each(OCPP_FAMILIES)("reports the first failing check when several fail (%s)", (family) => {
+    // type before id
+    expect(decodeBad([7, 5], family).error).toBeInstanceOf(RPCMessageTypeNotSupportedError);
+    // id before length, action and payload
+    const badId = decodeBad([2, 5, "", [], 1], family);
+    expect(badId.error.message).toMatch(/MessageId/);
+    expect(badId.messageId).toBe("-1");
+    // length before action and payload
+    expect(decodeBad([2, "a", "", [], 1], family).error).toBeInstanceOf(RPCFrameworkError);
+    // action before payload
+    const badAction = decodeBad([2, "a", "", []], family);
+    expect(badAction.error).toBeInstanceOf(RPCFrameworkError);
+    expect(badAction.error).not.toBeInstanceOf(RPCFormatViolationError);
   });
 
   it("decodes a response or CALLERROR carrying the id -1", () => {
@@ -229,7 +265,9 @@ describe("encodeCallError", () => {
     const frame = JSON.parse(encodeCallError("m1", "GenericError", "d".repeat(1000), {}));
     expect(MAX_ERROR_DESCRIPTION_LENGTH).toBe(255);
     expect(frame[3]).toBe("d".repeat(255));
-    expect(JSON.parse(encodeCallError("m1", "GenericError", "e".repeat(255), {}))[3]).toHaveLength(255);
+    expect(JSON.parse(encodeCallError("m1", "GenericError", "e".repeat(255), {}))[3]).toHaveLength(
+      255,
+    );
   });
 
   it("does not split a surrogate pair at the cut", () => {
@@ -239,7 +277,9 @@ describe("encodeCallError", () => {
     expect(cut.length).toBeLessThanOrEqual(255);
     expect(Buffer.from(cut, "utf8").toString("utf8")).toBe(cut);
     const whole = "a".repeat(253) + "😀" + "tail";
-    expect(JSON.parse(encodeCallError("m1", "GenericError", whole, {}))[3]).toBe("a".repeat(253) + "😀");
+    expect(JSON.parse(encodeCallError("m1", "GenericError", whole, {}))[3]).toBe(
+      "a".repeat(253) + "😀",
+    );
   });
 
   it("uses {} for missing details", () => {

@@ -1,13 +1,13 @@
+import type { EventEmitter } from "eventemitter3";
 import { once } from "node:events";
 import { expect } from "vitest";
-import {
-  type ClientEvents,
-  type ClientOptions,
-  type OCPPClient,
-  type OCPPServer,
-  type OCPPServerClient,
-  type RpcEngine,
-  type ServerOptions,
+import type {
+  ClientEvents,
+  ClientOptions,
+  OCPPClient,
+  OCPPServer,
+  OCPPServerClient,
+  ServerOptions,
 } from "../../src/index.js";
 import type { BarePeer, BareServer, Peers } from "../helpers/peers.js";
 
@@ -17,9 +17,12 @@ export type OcppVersion = (typeof OCPP_VERSIONS)[number];
 
 export type EventArgs<K extends keyof ClientEvents> = ClientEvents[K];
 
+/** Any client class (OCPPClient, OCPPServerClient): they all emit ClientEvents. */
+export type Engine = EventEmitter<ClientEvents>;
+
 /** The next `event` of an engine, as its argument list; rejects after `timeoutMs` so hangs show. */
 export function nextEvent<K extends keyof ClientEvents>(
-  engine: RpcEngine,
+  engine: Engine,
   event: K,
   timeoutMs = 5000,
 ): Promise<EventArgs<K>> {
@@ -31,20 +34,20 @@ export function nextEvent<K extends keyof ClientEvents>(
     const listener = ((...args: EventArgs<K>) => {
       clearTimeout(timer);
       resolve(args);
-    }) as Parameters<RpcEngine["once"]>[1];
+    }) as Parameters<Engine["once"]>[1];
     engine.once(event, listener);
   });
 }
 
 /** Records the first argument of every `event` the engine emits from now on. */
 export function record<K extends keyof ClientEvents>(
-  engine: RpcEngine,
+  engine: Engine,
   event: K,
 ): Array<EventArgs<K>[0]> {
   const seen: Array<EventArgs<K>[0]> = [];
   const listener = ((...args: EventArgs<K>) => {
     seen.push(args[0]);
-  }) as Parameters<RpcEngine["on"]>[1];
+  }) as Parameters<Engine["on"]>[1];
   engine.on(event, listener);
   return seen;
 }
@@ -103,10 +106,14 @@ export async function bareClientAndServer(
   setup: (client: OCPPServerClient) => void = () => undefined,
 ): Promise<{ server: OCPPServer; client: OCPPServerClient; peer: BarePeer; url: string }> {
   const { server, url } = await peers.server({ protocols: [protocol], ...options });
-  const accepted = new Promise<OCPPServerClient>((resolve) =>
+  const accepted = new Promise<OCPPServerClient>((resolve, reject) =>
     server.once("client", (client) => {
-      setup(client);
-      resolve(client);
+      try {
+        setup(client);
+        resolve(client);
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
     }),
   );
   const peer = await peers.bareClient(url, "CP1", [protocol]);
@@ -132,7 +139,7 @@ export async function expectHeartbeatRoundTrip(peer: BarePeer, id = "probe"): Pr
  * Makes a Heartbeat call from the library client, expects it as the next frame at the bare
  * server and answers it: proves nothing else was sent before it.
  */
-export async function expectCallIsNextFrame(client: RpcEngine, peer: BarePeer): Promise<void> {
+export async function expectCallIsNextFrame(client: OCPPClient, peer: BarePeer): Promise<void> {
   const call = client.call("Heartbeat", {});
   const frame = await peer.nextJson();
   expect(frame).toEqual([2, expect.any(String), "Heartbeat", {}]);
