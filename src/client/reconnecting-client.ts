@@ -1,5 +1,6 @@
 import { ConnectionClosedError } from "../protocol/errors.js";
 import { RpcEngine } from "../rpc/engine.js";
+import { mergeRpcOptions, RPC_DEFAULTS } from "../rpc/options.js";
 import { checkStrictValidators } from "../rpc/strict-mode.js";
 import {
   ConnectionState,
@@ -54,7 +55,7 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
       throw new TypeError(`${component}: options must be an object`);
     }
     const connection = resolveConnectionOptions(options);
-    super(connection.identity, options);
+    super(connection.identity, mergeRpcOptions(RPC_DEFAULTS, options));
     checkStrictValidators(component, this.rpcOptions, connection.protocols);
     this.connection = connection;
     this.role = "station";
@@ -132,10 +133,12 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
     return event;
   }
 
-  protected override onUnexpectedDisconnect(_result: CloseResult): boolean {
-    if (!this.connection.reconnect) return false;
+  protected override willReconnect(): boolean {
+    return this.connection.reconnect;
+  }
+
+  protected override startReconnect(): void {
     this.scheduleReconnect();
-    return true;
   }
 
   private scheduleReconnect(): void {

@@ -27,7 +27,7 @@ import { checkHandlerDirection, type Role } from "./direction.js";
 import { getErrorPlainObject } from "./error-details.js";
 import { HandlerRegistry } from "./handler-registry.js";
 import { InboundCall } from "./inbound-call.js";
-import { mergeRpcOptions, RPC_DEFAULTS } from "./options.js";
+import { mergeRpcOptions } from "./options.js";
 import { PendingCall } from "./pending-call.js";
 import { isLenient, resolveValidator } from "./strict-mode.js";
 import type {
@@ -58,6 +58,10 @@ const { CONNECTING, OPEN, CLOSING, CLOSED } = ConnectionState;
 /** How many ids of calls given up on (timeout, abort) are remembered, so that their late
  * answers are not mistaken for bad messages. */
 const ABANDONED_ID_MEMORY = 64;
+
+/** Shared, never written: see the lazy collections of RpcEngine. */
+const EMPTY_MAP: ReadonlyMap<string, unknown> = new Map();
+const EMPTY_SET = new Set<string>();
 
 /**
  * The one OCPP-J RPC engine behind every client class: outbound calls (ids, queue with
@@ -94,9 +98,11 @@ export class RpcEngine<
   private lenient = false;
   private readonly ids = new MessageIdGenerator();
   private readonly handlers = new HandlerRegistry();
-  private readonly pending = new Map<string, PendingCall>();
-  private readonly inbound = new Map<string, InboundCall>();
-  private readonly abandoned = new Set<string>();
+  // Idle connections are the common case on a CSMS: these start as shared empty
+  // collections and get their own on first write (see own*()).
+  private pending: Map<string, PendingCall> = EMPTY_MAP as Map<string, PendingCall>;
+  private inbound: Map<string, InboundCall> = EMPTY_MAP as Map<string, InboundCall>;
+  private abandoned: Set<string> = EMPTY_SET;
   private queue: PendingCall[] = [];
   private rawQueue: string[] = [];
   private badMessages = 0;
@@ -108,10 +114,12 @@ export class RpcEngine<
   private lastPingAt = 0;
   private awaitingPong = false;
 
-  constructor(identity: string, options: Partial<RpcOptions>) {
+  /** `options` are complete and checked (see mergeRpcOptions); a server shares one object among its clients. */
+  constructor(identity: string, options: Readonly<RpcOptions>) {
     super();
     this._identity = identity;
-    this.rpcOptions = mergeRpcOptions(RPC_DEFAULTS, options);
+    this.rpcOptions = options;
+    this.listener = new EngineListener(this);
   }
 
   /** The station identity. */
@@ -394,7 +402,7 @@ export class RpcEngine<
 
   /** Sends queued calls while the connection is open and slots are free. */
   private pump(): void {
-    while (this._state === OPEN && this.queue.length > 0 && this.hasFreeSlot()) {
+    while (this._state === OPEN && this.transport && this.queue.length > 0 && this.hasFreeSlot()) {
       this.dispatch(this.queue.shift()!);
     }
   }
@@ -419,6 +427,7 @@ export class RpcEngine<
       return;
     }
     if (!call.noReply) {
+      if (this.pending === EMPTY_MAP) this.pending = new Map();
       this.pending.set(id, call);
       if (call.timeoutMs > 0 && call.timeoutMs < 2 ** 31) {
         call.timer = setTimeout(() => this.timeoutCall(call), call.timeoutMs);
@@ -471,6 +480,7 @@ export class RpcEngine<
   /** Remembers an id given up on, so its late answer is not counted as a bad message. */
   private forget(id: string): void {
     if (!id) return;
+    if (this.abandoned === EMPTY_SET) this.abandoned = new Set();
     this.abandoned.add(id);
     if (this.abandoned.size > ABANDONED_ID_MEMORY) {
       this.abandoned.delete(this.abandoned.values().next().value!);
@@ -503,19 +513,20 @@ export class RpcEngine<
 
   // ---------------------------------------------------------------- inbound
 
-  private readonly listener: TransportListener = {
-    onMessage: (data, isBinary) => this.onFrame(data, isBinary),
-    onClose: (code, reason) => this.onTransportClose(code, reason),
-    onError: (error) => {
-      if (this.listenerCount("socketError")) this.emit("socketError", error);
-    },
-    onPong: () => this.onPong(),
-    onPing: () => {
-      if (this.rpcOptions.deferPingsOnActivity) this.deferPing();
-    },
-  };
+  private readonly listener: TransportListener;
 
-  private onFrame(data: RawFrame, isBinary: boolean): void {
+  /** @internal Transport events, routed by EngineListener. */
+  onTransportError(error: Error): void {
+    if (this.listenerCount("socketError")) this.emit("socketError", error);
+  }
+
+  /** @internal */
+  onTransportPing(): void {
+    if (this.rpcOptions.deferPingsOnActivity) this.deferPing();
+  }
+
+  /** @internal */
+  onFrame(data: RawFrame, isBinary: boolean): void {
     if (this.rpcOptions.deferPingsOnActivity) this.deferPing();
     const text = typeof data === "string" ? data : data.toString("utf8");
     if (this.listenerCount("message")) this.emit("message", { message: text, outbound: false });
@@ -757,6 +768,7 @@ export class RpcEngine<
     }
     if (call.settled) return;
     if (isThenable(returned)) {
+      if (this.inbound === EMPTY_MAP) this.inbound = new Map();
       this.inbound.set(id, call);
       returned.then(
         (value) => call.answer(value),
@@ -943,18 +955,19 @@ export class RpcEngine<
     this.pump();
   }
 
-  /**
-   * The transport went away without close() having been called. Returns true when the role
-   * will reconnect (the engine then stays CONNECTING); the base never does.
-   */
-  protected onUnexpectedDisconnect(_result: CloseResult): boolean {
+  /** Whether the role reconnects after losing an open connection; the base never does. */
+  protected willReconnect(): boolean {
     return false;
   }
+
+  /** Begins reconnecting (state is CONNECTING); called only when willReconnect() said so. */
+  protected startReconnect(): void {}
 
   /** Abort an ongoing connection attempt (close() during CONNECTING). */
   protected abortConnecting(): void {}
 
-  private onTransportClose(code: number, reason: string): void {
+  /** @internal */
+  onTransportClose(code: number, reason: string): void {
     this.transport = undefined;
     this.stopKeepAlive();
     const result = { code, reason };
@@ -962,25 +975,23 @@ export class RpcEngine<
       `Connection closed (${code}${reason ? `: ${reason}` : ""}) before an answer arrived`,
       code,
     );
+    const closing = this._state === CLOSING;
+    const reconnect = !closing && this._state === OPEN && this.willReconnect();
+    // Leave OPEN before anything is rejected: a freed slot must not send on a dead socket.
+    if (!closing) this._state = reconnect ? CONNECTING : CLOSING;
     this.rejectPending(error);
     this.abortInbound(error);
+    if (reconnect && !this.keepQueueOnReconnect) {
+      this.rejectQueued(
+        new ConnectionClosedError("Connection lost before the call was sent", code),
+      );
+    }
     this.emit("disconnect", result);
-
-    if (this._state === CLOSING) {
+    if (reconnect) {
+      this.startReconnect();
+    } else {
+      if (!closing) this.emit("closing");
       this.finishClose(result);
-    } else if (this._state === OPEN) {
-      if (this.onUnexpectedDisconnect(result)) {
-        this._state = CONNECTING;
-        if (!this.keepQueueOnReconnect) {
-          this.rejectQueued(
-            new ConnectionClosedError("Connection lost before the call was sent", code),
-          );
-        }
-      } else {
-        this._state = CLOSING;
-        this.emit("closing");
-        this.finishClose(result);
-      }
     }
   }
 
@@ -1113,7 +1124,8 @@ export class RpcEngine<
     if (this.listenerCount("ping")) this.emit("ping", { timestamp: now });
   }
 
-  private onPong(): void {
+  /** @internal */
+  onPong(): void {
     this.awaitingPong = false;
     if (this.rpcOptions.deferPingsOnActivity) this.deferPing();
     if (this.listenerCount("pong")) this.emit("pong", { rtt: Date.now() - this.lastPingAt });
@@ -1144,4 +1156,41 @@ function checkCloseArgs(code: number | undefined, reason: string | undefined): E
     }
   }
   return undefined;
+}
+
+/** The engine methods a transport's events go to. */
+interface TransportEventSink {
+  onFrame(data: RawFrame, isBinary: boolean): void;
+  onTransportClose(code: number, reason: string): void;
+  onTransportError(error: Error): void;
+  onPong(): void;
+  onTransportPing(): void;
+}
+
+/**
+ * Routes a transport's events to its engine. A class rather than an object of closures: one
+ * small object per connection, its methods shared on the prototype.
+ */
+class EngineListener implements TransportListener {
+  constructor(private readonly engine: TransportEventSink) {}
+
+  onMessage(data: RawFrame, isBinary: boolean): void {
+    this.engine.onFrame(data, isBinary);
+  }
+
+  onClose(code: number, reason: string): void {
+    this.engine.onTransportClose(code, reason);
+  }
+
+  onError(error: Error): void {
+    this.engine.onTransportError(error);
+  }
+
+  onPong(): void {
+    this.engine.onPong();
+  }
+
+  onPing(): void {
+    this.engine.onTransportPing();
+  }
 }

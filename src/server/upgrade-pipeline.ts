@@ -61,6 +61,7 @@ export function runUpgrade(
     clearTimeout(timer);
     host.upgrading.delete(socket);
     socket.removeListener("close", onSocketGone);
+    socket.removeListener("end", onSocketGone);
     socket.removeListener("error", onSocketError);
   };
   const abort = (error: WebsocketUpgradeError, type: SecurityEventType = "UPGRADE_ABORTED") => {
@@ -78,6 +79,8 @@ export function runUpgrade(
         cause: err,
       }),
     );
+  // HTTP server sockets allow half-open: a station that hangs up only shows as 'end'.
+  socket.on("end", onSocketGone);
   socket.on("close", onSocketGone);
   socket.on("error", onSocketError);
   const timer = setTimeout(

@@ -49,6 +49,7 @@ describe("reconnectDelay", () => {
   });
 
   it("returns min when min equals max", () => {
-    for (let attempt = 1; attempt < 10; attempt++) expect(reconnectDelay(attempt, 250, 250)).toBe(250);
+    for (let attempt = 1; attempt < 10; attempt++)
+      expect(reconnectDelay(attempt, 250, 250)).toBe(250);
   });
 });

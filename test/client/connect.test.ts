@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConnectionState, OCPPServer, UnexpectedHttpResponse, type OCPPClient } from "../../src/index.js";
+import {
+  ConnectionState,
+  OCPPServer,
+  UnexpectedHttpResponse,
+  type OCPPClient,
+} from "../../src/index.js";
 import { Peers } from "../helpers/peers.js";
 
 const peers = new Peers();
@@ -37,7 +42,10 @@ async function closeHttp(http: Server): Promise<void> {
 }
 
 /** Connects `client` to `bare` and returns the upgrade request the server saw. */
-async function requestOf(client: OCPPClient, bare: Awaited<ReturnType<Peers["bareServer"]>>): Promise<IncomingMessage> {
+async function requestOf(
+  client: OCPPClient,
+  bare: Awaited<ReturnType<Peers["bareServer"]>>,
+): Promise<IncomingMessage> {
   await client.connect();
   await bare.nextConnection();
   return bare.requests.at(-1)!;
@@ -55,26 +63,39 @@ describe("OCPPClient#connect", () => {
 
   it("emits 'connecting' with the url and protocols, then 'protocol', then 'open'", async () => {
     const bare = await peers.bareServer();
-    const client = peers.client({ endpoint: bare.url, identity: "CP001", protocols: ["ocpp1.6", "ocpp2.0.1"] });
+    const client = peers.client({
+      endpoint: bare.url,
+      identity: "CP001",
+      protocols: ["ocpp1.6", "ocpp2.0.1"],
+    });
     const events: Array<[string, unknown]> = [];
     client.on("connecting", (e) => events.push(["connecting", e]));
     client.on("protocol", (p) => events.push(["protocol", p]));
     client.on("open", (e) => events.push(["open", e]));
     await client.connect();
     expect(events.map(([name]) => name)).toEqual(["connecting", "protocol", "open"]);
-    expect(events[0]![1]).toEqual({ url: `${bare.url}/CP001`, protocols: ["ocpp1.6", "ocpp2.0.1"] });
+    expect(events[0]![1]).toEqual({
+      url: `${bare.url}/CP001`,
+      protocols: ["ocpp1.6", "ocpp2.0.1"],
+    });
     expect(events[1]![1]).toBe("ocpp1.6");
     expect((events[2]![1] as { response: IncomingMessage }).response.statusCode).toBe(101);
   });
 
   it("takes the subprotocol the server chose and exposes it as client.protocol", async () => {
     const bare = await peers.bareServer({ protocol: "ocpp2.0.1" });
-    const client = peers.client({ endpoint: bare.url, identity: "CP001", protocols: ["ocpp1.6", "ocpp2.0.1"] });
+    const client = peers.client({
+      endpoint: bare.url,
+      identity: "CP001",
+      protocols: ["ocpp1.6", "ocpp2.0.1"],
+    });
     const protocolEvent = waitFor<string>(client, "protocol");
     await client.connect();
     expect(await protocolEvent).toBe("ocpp2.0.1");
     expect(client.protocol).toBe("ocpp2.0.1");
-    const offered = bare.requests[0]!.headers["sec-websocket-protocol"]!.split(",").map((p) => p.trim());
+    const offered = bare.requests[0]!.headers["sec-websocket-protocol"]!.split(",").map((p) =>
+      p.trim(),
+    );
     expect(offered).toEqual(["ocpp1.6", "ocpp2.0.1"]);
   });
 
@@ -166,7 +187,11 @@ describe("OCPPClient connection URL", () => {
 
   it("appends a query given as an object", async () => {
     const bare = await peers.bareServer();
-    const client = peers.client({ endpoint: bare.url, identity: "CP001", query: { token: "a b&c", v: "1" } });
+    const client = peers.client({
+      endpoint: bare.url,
+      identity: "CP001",
+      query: { token: "a b&c", v: "1" },
+    });
     const url = new URL((await requestOf(client, bare)).url!, "http://x");
     expect(url.pathname).toBe("/CP001");
     expect(url.searchParams.get("token")).toBe("a b&c");
@@ -181,7 +206,11 @@ describe("OCPPClient connection URL", () => {
 
   it("keeps the endpoint's own query next to the option's", async () => {
     const bare = await peers.bareServer();
-    const client = peers.client({ endpoint: `${bare.url}/ocpp?tenant=7`, identity: "CP001", query: { v: "2" } });
+    const client = peers.client({
+      endpoint: `${bare.url}/ocpp?tenant=7`,
+      identity: "CP001",
+      query: { v: "2" },
+    });
     const url = new URL((await requestOf(client, bare)).url!, "http://x");
     expect(url.pathname).toBe("/ocpp/CP001");
     expect(url.searchParams.get("tenant")).toBe("7");
@@ -192,14 +221,20 @@ describe("OCPPClient connection URL", () => {
 describe("OCPPClient upgrade request headers", () => {
   it("sends the extra headers", async () => {
     const bare = await peers.bareServer();
-    const client = peers.client({ endpoint: bare.url, identity: "CP001", headers: { "x-station-model": "M1" } });
+    const client = peers.client({
+      endpoint: bare.url,
+      identity: "CP001",
+      headers: { "x-station-model": "M1" },
+    });
     expect((await requestOf(client, bare)).headers["x-station-model"]).toBe("M1");
   });
 
   it("sets a user-agent naming the library", async () => {
     const bare = await peers.bareServer();
     const client = peers.client({ endpoint: bare.url, identity: "CP001" });
-    expect((await requestOf(client, bare)).headers["user-agent"]).toMatch(/^ocpp-ws-io\/\d+\.\d+\.\d+/);
+    expect((await requestOf(client, bare)).headers["user-agent"]).toMatch(
+      /^ocpp-ws-io\/\d+\.\d+\.\d+/,
+    );
   });
 
   it("sends no Authorization header without a password", async () => {
@@ -210,7 +245,11 @@ describe("OCPPClient upgrade request headers", () => {
 
   it("sends Basic auth as base64(identity:password), colons included", async () => {
     const bare = await peers.bareServer();
-    const client = peers.client({ endpoint: bare.url, identity: "this:is:ok", password: "as:is:this" });
+    const client = peers.client({
+      endpoint: bare.url,
+      identity: "this:is:ok",
+      password: "as:is:this",
+    });
     const header = (await requestOf(client, bare)).headers.authorization!;
     expect(header).toBe("Basic " + Buffer.from("this:is:ok:as:is:this").toString("base64"));
   });
@@ -218,10 +257,17 @@ describe("OCPPClient upgrade request headers", () => {
   it("sends a Buffer password byte for byte with securityProfile 1", async () => {
     const bare = await peers.bareServer();
     const password = Buffer.from([0x00, 0x3a, 0xff, 0x80, 0x0a, 0x41]);
-    const client = peers.client({ endpoint: bare.url, identity: "CP001", password, securityProfile: 1 });
+    const client = peers.client({
+      endpoint: bare.url,
+      identity: "CP001",
+      password,
+      securityProfile: 1,
+    });
     const header = (await requestOf(client, bare)).headers.authorization!;
     expect(header.startsWith("Basic ")).toBe(true);
-    expect(Buffer.from(header.slice(6), "base64")).toEqual(Buffer.concat([Buffer.from("CP001:"), password]));
+    expect(Buffer.from(header.slice(6), "base64")).toEqual(
+      Buffer.concat([Buffer.from("CP001:"), password]),
+    );
   });
 
   it("is accepted by an OCPPServer checking the password", async () => {
@@ -229,7 +275,12 @@ describe("OCPPClient upgrade request headers", () => {
     server.auth((accept, reject, handshake) =>
       handshake.password?.equals(Buffer.from("s3cr3t:pw")) ? accept() : reject(401),
     );
-    const client = peers.client({ endpoint: url, identity: "CP:1", password: "s3cr3t:pw", protocols: ["ocpp1.6"] });
+    const client = peers.client({
+      endpoint: url,
+      identity: "CP:1",
+      password: "s3cr3t:pw",
+      protocols: ["ocpp1.6"],
+    });
     await client.connect();
     expect(client.state).toBe(ConnectionState.OPEN);
     expect(server).toBeInstanceOf(OCPPServer);

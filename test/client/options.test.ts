@@ -119,13 +119,18 @@ describe("new OCPPClient(options)", () => {
 
   it("throws a TypeError naming 'endpoint' for a TLS profile on ws://", () => {
     const build = () =>
-      new OCPPClient({ ...base, securityProfile: SecurityProfile.TLS_BASIC_AUTH, password: "0123456789abcdef" });
+      new OCPPClient({
+        ...base,
+        securityProfile: SecurityProfile.TLS_BASIC_AUTH,
+        password: "0123456789abcdef",
+      });
     expect(build).toThrow(TypeError);
     expect(build).toThrow(/endpoint/);
   });
 
   it("throws a TypeError naming 'password' for a password with securityProfile 0", () => {
-    const build = () => new OCPPClient({ ...base, securityProfile: SecurityProfile.NONE, password: "x" });
+    const build = () =>
+      new OCPPClient({ ...base, securityProfile: SecurityProfile.NONE, password: "x" });
     expect(build).toThrow(TypeError);
     expect(build).toThrow(/password/);
   });
@@ -145,7 +150,9 @@ describe("OCPPClient#reconfigure", () => {
   it("checks options like the constructor and names the bad one", () => {
     const client = new OCPPClient(base);
     made.push(client);
-    expect(() => client.reconfigure({ callTimeoutMs: "x" as unknown as number })).toThrow(/callTimeoutMs/);
+    expect(() => client.reconfigure({ callTimeoutMs: "x" as unknown as number })).toThrow(
+      /callTimeoutMs/,
+    );
     expect(() => client.reconfigure({ nope: 1 } as unknown as ClientOptions)).toThrow(/'nope'/);
   });
 });

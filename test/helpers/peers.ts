@@ -12,7 +12,9 @@ export class Peers {
   private readonly closers: Array<() => Promise<unknown>> = [];
 
   /** An OCPPServer listening on 127.0.0.1:0, with its URL. */
-  async server(options: ServerOptions = {}): Promise<{ server: OCPPServer; url: string; port: number; http: Server }> {
+  async server(
+    options: ServerOptions = {},
+  ): Promise<{ server: OCPPServer; url: string; port: number; http: Server }> {
     const server = new OCPPServer(options);
     const http = await server.listen(0, "127.0.0.1");
     this.closers.push(() => server.close({ force: true }));
@@ -46,7 +48,12 @@ export class Peers {
   }
 
   /** A bare `ws` client connected to `url` + "/" + identity, offering `protocols`. */
-  async bareClient(url: string, identity = "BARE", protocols: string[] = ["ocpp1.6"], headers: Record<string, string> = {}): Promise<BarePeer> {
+  async bareClient(
+    url: string,
+    identity = "BARE",
+    protocols: string[] = ["ocpp1.6"],
+    headers: Record<string, string> = {},
+  ): Promise<BarePeer> {
     const ws = new WebSocket(`${url}/${encodeURIComponent(identity)}`, protocols, { headers });
     const peer = new BarePeer(ws);
     this.closers.push(async () => {
@@ -93,7 +100,10 @@ export class BarePeer {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error(`no frame within ${timeoutMs} ms`);
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no frame within ${timeoutMs} ms`)), remaining);
+        const timer = setTimeout(
+          () => reject(new Error(`no frame within ${timeoutMs} ms`)),
+          remaining,
+        );
         this.waiters.push(() => {
           clearTimeout(timer);
           resolve();
@@ -135,7 +145,10 @@ export class BareServer {
     const ready = this.connected.shift();
     if (ready) return Promise.resolve(ready);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no connection within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.pending.push((peer) => {
         clearTimeout(timer);
         resolve(peer);
