@@ -114,7 +114,7 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
       headers: { ...requestHeaders, ...wsOpts.headers },
     });
 
-    const transport = new NodeTransport(ws);
+    const transport = new NodeTransport(ws, true);
 
     return new Promise<OpenedTransport>((resolve, reject) => {
       let response: IncomingMessage | undefined;

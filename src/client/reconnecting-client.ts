@@ -2,12 +2,7 @@ import { ConnectionClosedError } from "../protocol/errors.js";
 import { RpcEngine } from "../rpc/engine.js";
 import { mergeRpcOptions, RPC_DEFAULTS } from "../rpc/options.js";
 import { checkStrictValidators } from "../rpc/strict-mode.js";
-import {
-  ConnectionState,
-  type CloseResult,
-  type OpenEvent,
-  type RpcOptions,
-} from "../rpc/types.js";
+import { ConnectionState, type OpenEvent, type RpcOptions } from "../rpc/types.js";
 import type { Transport } from "../transport/transport.js";
 import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-api.js";
 import { reconnectDelay } from "./backoff.js";

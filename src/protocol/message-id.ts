@@ -20,16 +20,18 @@ function randomPrefix(): string {
  * The longest id is 14 + 1 + 11 (2^53 in base 36) = 26 characters.
  */
 export class MessageIdGenerator {
-  private prefix = randomPrefix() + "-";
+  // Made on first use: most server-side connections never send a CALL of their own.
+  private prefix: string | undefined;
   private counter = 0;
 
   next(): string {
+    this.prefix ??= randomPrefix() + "-";
     return this.prefix + (++this.counter).toString(36);
   }
 
   /** Starts a new random prefix (called per connection). */
   reset(): void {
-    this.prefix = randomPrefix() + "-";
+    this.prefix = undefined;
     this.counter = 0;
   }
 }

@@ -62,6 +62,8 @@ const ABANDONED_ID_MEMORY = 64;
 /** Shared, never written: see the lazy collections of RpcEngine. */
 const EMPTY_MAP: ReadonlyMap<string, unknown> = new Map();
 const EMPTY_SET = new Set<string>();
+const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
+const NORMAL_CLOSE: CloseResult = Object.freeze({ code: 1000, reason: "" });
 
 /**
  * The one OCPP-J RPC engine behind every client class: outbound calls (ids, queue with
@@ -103,13 +105,13 @@ export class RpcEngine<
   private pending: Map<string, PendingCall> = EMPTY_MAP as Map<string, PendingCall>;
   private inbound: Map<string, InboundCall> = EMPTY_MAP as Map<string, InboundCall>;
   private abandoned: Set<string> = EMPTY_SET;
-  private queue: PendingCall[] = [];
-  private rawQueue: string[] = [];
+  private queue: PendingCall[] = EMPTY_ARRAY as PendingCall[];
+  private rawQueue: string[] = EMPTY_ARRAY as string[];
   private badMessages = 0;
   private closePromise: Promise<CloseResult> | undefined;
   private closeWaiter: ((result: CloseResult) => void) | undefined;
   private idleWaiter: (() => void) | undefined;
-  private lastClose: CloseResult = { code: 1000, reason: "" };
+  private lastClose: CloseResult = NORMAL_CLOSE;
   private nextPingAt = 0;
   private lastPingAt = 0;
   private awaitingPong = false;
@@ -314,6 +316,7 @@ export class RpcEngine<
           new ConnectionClosedError("Offline queue full: the oldest queued call was dropped"),
         );
       }
+      if (this.queue === EMPTY_ARRAY) this.queue = [];
       this.queue.push(call);
     }
     return call.promise;
@@ -380,6 +383,7 @@ export class RpcEngine<
       throw new TypeError("sendRaw(message): message must be a string (OCPP-J uses text frames)");
     }
     if (this._state === CONNECTING) {
+      if (this.rawQueue === EMPTY_ARRAY) this.rawQueue = [];
       this.rawQueue.push(message);
     } else if (this.transport?.writable) {
       this.sendFrame(message);
@@ -495,8 +499,8 @@ export class RpcEngine<
   /** Rejects every call waiting for a free slot or the connection. */
   protected rejectQueued(error: Error): void {
     const queue = this.queue;
-    this.queue = [];
-    this.rawQueue = [];
+    this.queue = EMPTY_ARRAY as PendingCall[];
+    this.rawQueue = EMPTY_ARRAY as string[];
     for (const call of queue) {
       this.settle(call);
       call.reject(error);
@@ -925,8 +929,12 @@ export class RpcEngine<
     isCall: boolean,
   ): boolean {
     if (this.listenerCount("strictValidationFailure")) {
+      const message: OCPPMessage = isCall
+        ? [MessageType.CALL, messageId, method, params]
+        : [MessageType.CALLRESULT, messageId, result];
       this.emit("strictValidationFailure", {
         error,
+        message,
         messageId,
         method,
         params,
@@ -950,7 +958,7 @@ export class RpcEngine<
     transport.listen(this.listener);
     this.startKeepAlive();
     const raw = this.rawQueue;
-    this.rawQueue = [];
+    this.rawQueue = EMPTY_ARRAY as string[];
     for (const frame of raw) this.sendFrame(frame);
     this.pump();
   }

@@ -147,6 +147,8 @@ export interface BadMessageEvent {
 
 export interface StrictValidationFailureEvent {
   error: RPCError;
+  /** The message that failed, as an OCPP-J array (a CALL, or the CALLRESULT). */
+  message: OCPPMessage;
   messageId: string;
   method: string;
   params: unknown;

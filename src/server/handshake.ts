@@ -32,6 +32,43 @@ export interface HandshakeInfo {
   request: IncomingMessage;
 }
 
+/**
+ * The handshake kept on an accepted client: everything but the raw request, which would
+ * hold the request's buffers and headers twice for the life of every connection. The query
+ * is parsed again on demand from the URL.
+ */
+export type ClientHandshake = Omit<HandshakeInfo, "request">;
+
+/** The long-lived copy of a handshake (see ClientHandshake). */
+export class AcceptedHandshake implements ClientHandshake {
+  readonly identity: string;
+  readonly endpoint: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly remoteAddress: string | undefined;
+  readonly protocols: Set<string>;
+  readonly password: Buffer | undefined;
+  readonly clientCertificate: ClientCertificateInfo | undefined;
+  readonly securityProfile: SecurityProfile;
+  private readonly url: string;
+
+  constructor(handshake: HandshakeInfo) {
+    this.identity = handshake.identity;
+    this.endpoint = handshake.endpoint;
+    this.headers = handshake.headers;
+    this.remoteAddress = handshake.remoteAddress;
+    this.protocols = handshake.protocols;
+    this.password = handshake.password;
+    this.clientCertificate = handshake.clientCertificate;
+    this.securityProfile = handshake.securityProfile;
+    this.url = handshake.request.url ?? "/";
+  }
+
+  /** The URL's query parameters (parsed on each read). */
+  get query(): URLSearchParams {
+    return new URL(this.url, "http://localhost").searchParams;
+  }
+}
+
 /** The identity rule of OCPP 2.x (2.1 Part 4 §3.1.1): at most 48 characters, no colon. */
 export const OCPP2_MAX_IDENTITY_LENGTH = 48;
 

@@ -1,10 +1,16 @@
 import { RpcEngine } from "../rpc/engine.js";
-import type { RpcOptions, OpenEvent } from "../rpc/types.js";
+import type { CloseResult, OpenEvent, RpcOptions } from "../rpc/types.js";
 import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-api.js";
 import type { KeepAliveSweeper } from "../transport/keep-alive.js";
 import type { Transport } from "../transport/transport.js";
 import type { SessionData } from "./auth-context.js";
-import type { HandshakeInfo } from "./handshake.js";
+import { AcceptedHandshake, type ClientHandshake, type HandshakeInfo } from "./handshake.js";
+
+/** What a server-side client tells the server that owns it (no per-client listeners). */
+export interface ServerClientOwner {
+  clientClosed(client: OCPPServerClient<string, unknown>): void;
+  clientSocketError(client: OCPPServerClient<string, unknown>, error: Error): void;
+}
 
 /**
  * A connected station as the server sees it: the same engine as `OCPPClient` (call, handle,
@@ -16,8 +22,8 @@ export class OCPPServerClient<P extends string = string, S = SessionData> extend
   StationOutbound<P>,
   KnownMethod<P>
 > {
-  /** What the station sent in its upgrade request. */
-  readonly handshake: HandshakeInfo;
+  /** What the station sent in its upgrade request (the raw request is only given to auth()). */
+  readonly handshake: ClientHandshake;
   /** The value given to accept() in auth(). */
   session: S;
 
@@ -28,14 +34,26 @@ export class OCPPServerClient<P extends string = string, S = SessionData> extend
     session: S,
     options: RpcOptions,
     sweeper: KeepAliveSweeper,
+    private readonly owner: ServerClientOwner,
   ) {
     super(handshake.identity, options);
-    this.handshake = handshake;
+    this.handshake = new AcceptedHandshake(handshake);
     this.session = session;
     this.keepAliveSweeper = sweeper;
     this.role = "csms";
     this.setProtocol(transport.protocol || undefined);
     this.attachTransport(transport);
+  }
+
+  protected override finishClose(result: CloseResult): void {
+    super.finishClose(result);
+    this.owner.clientClosed(this);
+  }
+
+  /** @internal */
+  override onTransportError(error: Error): void {
+    super.onTransportError(error);
+    this.owner.clientSocketError(this, error);
   }
 
   /** Server-side clients are connected by the station; this always rejects. */

@@ -39,7 +39,7 @@ import { KeepAliveSweeper } from "../transport/keep-alive.js";
 import { NodeTransport } from "../transport/node-transport.js";
 import type { AuthCallback, SessionData } from "./auth-context.js";
 import type { HandshakeInfo } from "./handshake.js";
-import { OCPPServerClient } from "./ocpp-server-client.js";
+import { OCPPServerClient, type ServerClientOwner } from "./ocpp-server-client.js";
 import {
   resolveServerOptions,
   type ResolvedServerOptions,
@@ -108,6 +108,23 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     head: Buffer,
   ) => void;
   private closePromise: Promise<void> | undefined;
+  /** Told by each client when it closes or its socket fails (one object for all clients). */
+  private readonly clientOwner: ServerClientOwner = {
+    clientClosed: (client) => {
+      this.connected.delete(client as OCPPServerClient<P>);
+      if (this.byIdentity.get(client.identity) === client) this.byIdentity.delete(client.identity);
+    },
+    clientSocketError: (client, err: Error & { code?: string }) => {
+      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        this.securityEvent(
+          "PAYLOAD_TOO_LARGE",
+          client.identity,
+          client.handshake.remoteAddress,
+          err.message,
+        );
+      }
+    },
+  };
 
   constructor(options: ServerOptions<P> = {}) {
     super();
@@ -331,7 +348,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     session: unknown,
     options: RpcOptions,
   ): void {
-    const transport = new NodeTransport(ws);
+    const transport = new NodeTransport(ws, false);
     if (this.state !== ConnectionState.OPEN) {
       ws.close(1001, "Server closing");
       return;
@@ -367,6 +384,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       session as SessionData,
       options,
       this.sweeper,
+      this.clientOwner,
     );
     const previous = this.byIdentity.get(handshake.identity);
     if (previous) {
@@ -381,20 +399,6 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     }
     this.connected.add(client);
     this.byIdentity.set(handshake.identity, client);
-    client.on("socketError", (err: Error & { code?: string }) => {
-      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-        this.securityEvent(
-          "PAYLOAD_TOO_LARGE",
-          client.identity,
-          handshake.remoteAddress,
-          err.message,
-        );
-      }
-    });
-    client.once("close", () => {
-      this.connected.delete(client);
-      if (this.byIdentity.get(client.identity) === client) this.byIdentity.delete(client.identity);
-    });
     this.emit("client", client);
   }
 

@@ -7,13 +7,22 @@ import type { RawFrame, Transport, TransportListener } from "./transport.js";
  * are held and handed over by listen(), so none is lost.
  */
 export class NodeTransport implements Transport {
-  private early: Array<[RawFrame, boolean]> | undefined = [];
-  private readonly holdEarly = (data: WebSocket.RawData, isBinary: boolean) => {
-    this.early?.push([data, isBinary]);
-  };
+  private early: Array<[RawFrame, boolean]> | undefined;
+  private holdEarly: ((data: WebSocket.RawData, isBinary: boolean) => void) | undefined;
 
-  constructor(private readonly ws: WebSocket) {
-    ws.on("message", this.holdEarly);
+  /**
+   * `holdEarlyFrames`: keep frames that arrive before listen() (a client awaits between the
+   * socket opening and the engine listening; the server attaches in the same tick).
+   */
+  constructor(
+    private readonly ws: WebSocket,
+    holdEarlyFrames: boolean,
+  ) {
+    if (holdEarlyFrames) {
+      const early: Array<[RawFrame, boolean]> = (this.early = []);
+      this.holdEarly = (data, isBinary) => early.push([data, isBinary]);
+      ws.on("message", this.holdEarly);
+    }
   }
 
   get protocol(): string {
@@ -50,14 +59,15 @@ export class NodeTransport implements Transport {
 
   listen(listener: TransportListener): void {
     const ws = this.ws;
-    ws.removeListener("message", this.holdEarly);
+    if (this.holdEarly) ws.removeListener("message", this.holdEarly);
+    this.holdEarly = undefined;
     ws.on("message", (data, isBinary) => listener.onMessage(data, isBinary));
     ws.on("close", (code, reason) => listener.onClose(code, reason.toString("utf8")));
     ws.on("error", (err) => listener.onError(err));
     ws.on("pong", () => listener.onPong());
     ws.on("ping", () => listener.onPing());
-    const early = this.early!;
+    const early = this.early;
     this.early = undefined;
-    for (const [data, isBinary] of early) listener.onMessage(data, isBinary);
+    if (early) for (const [data, isBinary] of early) listener.onMessage(data, isBinary);
   }
 }

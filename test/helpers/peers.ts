@@ -56,8 +56,9 @@ export class Peers {
   ): Promise<BarePeer> {
     const ws = new WebSocket(`${url}/${encodeURIComponent(identity)}`, protocols, { headers });
     const peer = new BarePeer(ws);
-    this.closers.push(async () => {
+    this.closers.push(() => {
       ws.terminate();
+      return Promise.resolve();
     });
     await once(ws, "open");
     return peer;
@@ -77,7 +78,7 @@ export class BarePeer {
 
   constructor(readonly ws: WebSocket) {
     ws.on("message", (data) => {
-      this.received.push(data.toString());
+      this.received.push((data as Buffer).toString());
       const waiters = this.waiters;
       this.waiters = [];
       for (const w of waiters) w();

@@ -257,6 +257,32 @@ describe("Profile 3: mutual TLS", () => {
     expect(clients).toBe(0);
   });
 
+  it("with tls.rejectUnauthorized false, bad certificates reach auth(), which can refuse them", async () => {
+    const { server, wssUrl, port, log } = await tlsServer({
+      securityProfile: SecurityProfile.TLS_CLIENT_CERT,
+      tls: { ...serverTls(), ca: pki.ca.cert, rejectUnauthorized: false },
+    });
+    const seen: Array<{ cn: string | undefined; authorized: boolean }> = [];
+    server.auth((accept, reject, handshake) => {
+      const socket = handshake.request.socket as TLSSocket;
+      seen.push({ cn: handshake.clientCertificate?.subject.CN, authorized: socket.authorized });
+      if (!socket.authorized) return reject(403, "Certificate not valid");
+      accept();
+    });
+    const expired = await rejectionOf(p3Client(wssUrl, "CP001", pki.expiredClient).connect());
+    expect((expired as UnexpectedHttpResponse).statusCode).toBe(403);
+    const none = await rejectionOf(p2Client(wssUrl).connect());
+    expect((none as UnexpectedHttpResponse).statusCode).toBe(403);
+    await p3Client(wssUrl).connect();
+    expect(seen).toEqual([
+      { cn: "CP001", authorized: false },
+      { cn: undefined, authorized: false },
+      { cn: "CP001", authorized: true },
+    ]);
+    expect(await barrier(port, { ca: pki.ca.cert, ...pki.client })).toBe(404);
+    expect(log.types()).toEqual(["AUTH_FAILED", "AUTH_FAILED"]);
+  });
+
   it("securityProfile 3 without a client certificate is a TypeError from the constructor", () => {
     expect(
       () =>

@@ -61,9 +61,9 @@ function station(url: string, ca: string, identity = "CP001") {
   });
 }
 
-function issuerCN(response: unknown): string | undefined {
+function issuerCN(response: unknown): string {
   const socket = (response as IncomingMessage).socket as TLSSocket;
-  return socket.getPeerCertificate().issuer?.CN;
+  return String(socket.getPeerCertificate().issuer?.CN);
 }
 
 describe("OCPPServer#updateTLS", () => {
