@@ -57,7 +57,7 @@ function isAcceptOptions(value: unknown): value is AuthAccept<unknown> {
 /** Builds the accept/reject pair for one upgrade; the first decision wins. */
 export function createAuthContext(
   handshake: HandshakeInfo,
-  signal: AbortSignal,
+  getSignal: () => AbortSignal,
   serverOptions: RpcOptions,
   decide: (decision: AuthDecision) => void,
 ): AuthContext<SessionData> {
@@ -92,5 +92,7 @@ export function createAuthContext(
       message: String(message),
     });
   };
-  return Object.assign(accept, { accept, reject, handshake, signal });
+  const ctx = Object.assign(accept, { accept, reject, handshake });
+  Object.defineProperty(ctx, "signal", { get: getSignal, enumerable: true });
+  return ctx as AuthContext<SessionData>;
 }

@@ -45,7 +45,7 @@ import {
   type ResolvedServerOptions,
   type ServerOptions,
 } from "./server-options.js";
-import { chosenProtocols, runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
+import { runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
 
 export interface ListenOptions {
   /** Aborts listening (closes the HTTP server listen() created). */
@@ -108,6 +108,8 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     head: Buffer,
   ) => void;
   private closePromise: Promise<void> | undefined;
+  /** The subprotocol of the upgrade being completed right now (see acceptUpgrade). */
+  private upgradeProtocol: string | false = false;
   /** Told by each client when it closes or its socket fails (one object for all clients). */
   private readonly clientOwner: ServerClientOwner = {
     clientClosed: (client) => {
@@ -137,11 +139,19 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       perMessageDeflate: false,
       maxPayload: this.options.maxPayloadBytes,
       ...this.options.wssOptions,
-      handleProtocols: (_offered, request) => chosenProtocols.get(request) ?? false,
+      // Called synchronously inside handleUpgrade (see acceptUpgrade below).
+      handleProtocols: () => this.upgradeProtocol,
     });
     this.upgradeHost = {
       getOptions: () => this.options,
-      wss: this.wss,
+      acceptUpgrade: (request, socket, head, protocol, onWebSocket) => {
+        this.upgradeProtocol = protocol;
+        try {
+          this.wss.handleUpgrade(request, socket, head, onWebSocket);
+        } finally {
+          this.upgradeProtocol = false;
+        }
+      },
       getAuthCallback: () => this.authCallback,
       getCors: () => this.corsPolicy,
       getRateLimiter: () => this.rateLimiter,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import type { WebSocket, WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import { WebsocketUpgradeError } from "../protocol/errors.js";
 import type { RpcOptions } from "../rpc/types.js";
 import { securityProfileRequirements } from "../security/index.js";
@@ -16,7 +16,14 @@ import type { ResolvedServerOptions } from "./server-options.js";
 export interface UpgradeHost {
   /** The options in force now (reconfigure() may replace them between upgrades). */
   getOptions(): Readonly<ResolvedServerOptions>;
-  readonly wss: WebSocketServer;
+  /** Completes the WebSocket handshake with `protocol` (false: no Sec-WebSocket-Protocol). */
+  acceptUpgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    protocol: string | false,
+    onWebSocket: (ws: WebSocket) => void,
+  ): void;
   getAuthCallback(): AuthCallback | undefined;
   getCors(): CorsPolicy | undefined;
   getRateLimiter(): ConnectionRateLimiter | undefined;
@@ -37,7 +44,6 @@ export interface UpgradeHost {
 }
 
 /** The subprotocol picked for a request, read back by the WebSocketServer's handleProtocols. */
-export const chosenProtocols = new WeakMap<IncomingMessage, string | false>();
 
 /**
  * One upgrade request through the steps: server open → request sane → handshake parsed →
@@ -53,7 +59,9 @@ export function runUpgrade(
   const options = host.getOptions();
   let finished = false;
   let identity: string | undefined;
-  const controller = new AbortController();
+  // Made only when someone asks for the signal: most auth callbacks never do.
+  let controller: AbortController | undefined;
+  const getSignal = () => (controller ??= new AbortController()).signal;
   host.upgrading.add(socket);
 
   const cleanup = () => {
@@ -67,7 +75,7 @@ export function runUpgrade(
   const abort = (error: WebsocketUpgradeError, type: SecurityEventType = "UPGRADE_ABORTED") => {
     if (finished) return;
     cleanup();
-    controller.abort(error);
+    controller?.abort(error);
     abortHandshake(socket, error.code, error.message);
     host.onAborted(error, type, socket, request, identity);
   };
@@ -157,9 +165,8 @@ export function runUpgrade(
       return;
     }
     cleanup();
-    chosenProtocols.set(request, protocol ?? false);
     try {
-      host.wss.handleUpgrade(request, socket, head, (ws) =>
+      host.acceptUpgrade(request, socket, head, protocol ?? false, (ws) =>
         host.onAccepted(ws, handshake, decision.session, decision.options),
       );
     } catch (err) {
@@ -168,14 +175,16 @@ export function runUpgrade(
     }
   };
 
-  const ctx = createAuthContext(handshake, controller.signal, options.rpc, decide);
+  const ctx = createAuthContext(handshake, getSignal, options.rpc, decide);
   const auth = host.getAuthCallback();
   if (!auth) {
     ctx.accept();
     return;
   }
   try {
-    const returned = auth(ctx, ctx.reject, handshake, controller.signal);
+    // A callback that declares no 4th parameter cannot read it: skip making a signal for it.
+    const signal = auth.length >= 4 ? getSignal() : (undefined as unknown as AbortSignal);
+    const returned = auth(ctx, ctx.reject, handshake, signal);
     if (returned && typeof returned.then === "function") {
       returned.then(undefined, (err: unknown) => failAuth(err));
     }
