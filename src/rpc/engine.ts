@@ -906,12 +906,8 @@ export class RpcEngine<
     if (!validator) return undefined;
     const methods = this.rpcOptions.strictModeMethods;
     if (methods && !methods.includes(method)) return undefined;
-    if (!validator.hasSchema(method, kind)) {
-      // Strict mode never passes a message it cannot check.
-      return new RPCNotImplementedError(
-        `No ${kind} schema for '${method}' in ${validator.subprotocol}`,
-      );
-    }
+    // A method without a schema comes back as ProtocolError: strict mode never passes a
+    // message it cannot check.
     return validator.validate(method, kind, payload);
   }
 

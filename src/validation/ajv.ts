@@ -1,6 +1,7 @@
 import { Ajv } from "ajv";
 import formatsModule from "ajv-formats";
 import { jsonSchemaDraft06 } from "../generated/json-schema.js";
+import { isDateTime } from "./date-time.js";
 
 // ajv-formats is CommonJS whose `module.exports` is the plugin and also carries `.default`; under
 // every interop (Node ESM, bundlers, the CommonJS build) `.default` is the plugin function.
@@ -28,6 +29,7 @@ export function createAjv(): Ajv {
   // All formats: the OCA schemas use date-time and uri; custom schemas may use others. Formats are
   // regular expressions and functions, compiled only into the schemas that use them.
   addFormats(ajv);
+  ajv.addFormat("date-time", { type: "string", validate: isDateTime });
   // The OCA publishes the 2.1 schemas as draft-06; ajv knows draft-07 out of the box.
   ajv.addMetaSchema(jsonSchemaDraft06);
   return ajv;

@@ -80,6 +80,7 @@ describe.each(OCPP_VERSIONS)("strict mode as caller (%s)", (protocol) => {
     expect(failures).toEqual([
       {
         error,
+        message: [2, expect.any(String), "BootNotification", V[protocol].missing],
         messageId: expect.any(String),
         method: "BootNotification",
         params: V[protocol].missing,
@@ -111,6 +112,7 @@ describe.each(OCPP_VERSIONS)("strict mode as caller (%s)", (protocol) => {
     expect(failures).toEqual([
       {
         error,
+        message: [3, frame[1], {}],
         messageId: frame[1],
         method: "Heartbeat",
         params: {},
@@ -175,6 +177,7 @@ describe.each(OCPP_VERSIONS)("strict mode as callee (%s)", (protocol) => {
     expect(failures()).toHaveLength(1);
     expect(failures()[0]).toEqual({
       error: expect.any(RPCError),
+      message: [2, "m1", "BootNotification", V[protocol].missing],
       messageId: "m1",
       method: "BootNotification",
       params: V[protocol].missing,
@@ -226,6 +229,7 @@ describe.each(OCPP_VERSIONS)("strict mode as callee (%s)", (protocol) => {
     expect(failures).toEqual([
       {
         error: expect.any(RPCError),
+        message: [3, "r1", { currentTime: 42 }],
         messageId: "r1",
         method: "Heartbeat",
         params: {},
