@@ -84,7 +84,7 @@ export interface HandlerContext<P = unknown, R = unknown> {
   /** Aborted when the connection drops: the answer can no longer be delivered. */
   readonly signal: AbortSignal;
   /** Answers the call (once; later answers are ignored): a value, an Error, a Promise or NOREPLY. */
-  reply(response: R | NOREPLY | Error | PromiseLike<R | NOREPLY>): void;
+  readonly reply: (response: R | NOREPLY | Error | PromiseLike<R | NOREPLY>) => void;
 }
 
 export type HandlerResult<R> = R | NOREPLY | PromiseLike<R | NOREPLY> | void | PromiseLike<void>;

@@ -8,8 +8,14 @@ import { AcceptedHandshake, type ClientHandshake, type HandshakeInfo } from "./h
 
 /** What a server-side client tells the server that owns it (no per-client listeners). */
 export interface ServerClientOwner {
-  clientClosed(client: OCPPServerClient<string, unknown>): void;
-  clientSocketError(client: OCPPServerClient<string, unknown>, error: Error): void;
+  clientClosed(client: ServerClientRef): void;
+  clientSocketError(client: ServerClientRef, error: Error): void;
+}
+
+/** What the owner needs to know of a client. */
+export interface ServerClientRef {
+  readonly identity: string;
+  readonly handshake: ClientHandshake;
 }
 
 /**
