@@ -84,7 +84,9 @@ export interface HandlerContext<P = unknown, R = unknown> {
   /** Aborted when the connection drops: the answer can no longer be delivered. */
   readonly signal: AbortSignal;
   /** Answers the call (once; later answers are ignored): a value, an Error, a Promise or NOREPLY. */
-  readonly reply: (response: R | NOREPLY | Error | PromiseLike<R | NOREPLY>) => void;
+  // A method (bivariant, so a typed context fits a plain HandlerContext annotation) that needs
+  // no `this`: destructuring `({ reply })` is safe.
+  reply(this: void, response: R | NOREPLY | Error | PromiseLike<R | NOREPLY>): void;
 }
 
 export type HandlerResult<R> = R | NOREPLY | PromiseLike<R | NOREPLY> | void | PromiseLike<void>;
