@@ -180,7 +180,8 @@ export class RpcEngine<
   handle<Pr extends keyof In & string, M extends keyof In[Pr] & string>(
     protocol: Pr,
     method: M,
-    handler: CallHandler<Req<In[Pr][M]>, Res<In[Pr][M]>>,
+    // NoInfer: the handler's literal answers ("Accepted") are checked, not widened.
+    handler: NoInfer<CallHandler<Req<In[Pr][M]>, Res<In[Pr][M]>>>,
   ): void;
   handle<M extends MethodOf<In>>(
     method: M,

@@ -71,6 +71,7 @@ export type CallArgs<Req> = {} extends Req
  * with `unknown` params and result. Names of the generated OCPP messages are excluded, so a
  * message this role may not send (or a typo'd field) cannot slip through untyped.
  */
-export type UntypedMethod<M extends string, Reserved extends string> = M extends Reserved
+export type UntypedMethod<M extends string, Reserved extends string> = M extends
+  Reserved | GeneratedProtocol
   ? never
   : M;

@@ -278,11 +278,30 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   }
 
   /** Like sendToClient(), but resolves with undefined instead of rejecting. */
-  safeSendToClient: OCPPServer<P>["sendToClient"] = ((identity: string, ...args: unknown[]) =>
-    (this.sendToClient as (id: string, ...a: unknown[]) => Promise<unknown>)(
-      identity,
-      ...args,
-    ).catch(() => undefined)) as OCPPServer<P>["sendToClient"];
+  safeSendToClient<
+    Pr extends keyof CsmsOutbound<P> & string,
+    M extends keyof CsmsOutbound<P>[Pr] & string,
+  >(
+    identity: string,
+    protocol: Pr,
+    method: M,
+    ...args: CallArgs<Req<CsmsOutbound<P>[Pr][M]>>
+  ): Promise<Res<CsmsOutbound<P>[Pr][M]> | undefined>;
+  safeSendToClient<M extends MethodOf<CsmsOutbound<P>>>(
+    identity: string,
+    method: M,
+    ...args: CallArgs<RequestOf<CsmsOutbound<P>, M>>
+  ): Promise<ResponseOf<CsmsOutbound<P>, M> | undefined>;
+  safeSendToClient<M extends string>(
+    identity: string,
+    method: UntypedMethod<M, KnownMethod<P>>,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  safeSendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
+    const send = this.sendToClient as (id: string, ...a: unknown[]) => Promise<unknown>;
+    return send.call(this, identity, ...args).catch(() => undefined);
+  }
 
   private securityEvent(
     type: SecurityEventType,
