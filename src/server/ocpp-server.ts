@@ -268,6 +268,10 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     options?: CallOptions,
   ): Promise<unknown>;
   sendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
+    return this.callClient(identity, args);
+  }
+
+  private callClient(identity: string, args: unknown[]): Promise<unknown> {
     const client = this.byIdentity.get(identity);
     if (!client) {
       return Promise.reject(
@@ -299,8 +303,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     options?: CallOptions,
   ): Promise<unknown>;
   safeSendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
-    const send = this.sendToClient as (id: string, ...a: unknown[]) => Promise<unknown>;
-    return send.call(this, identity, ...args).catch(() => undefined);
+    return this.callClient(identity, args).catch(() => undefined);
   }
 
   private securityEvent(
