@@ -8,21 +8,10 @@ import {
   type OCPPClient,
 } from "../../src/index.js";
 import { Peers } from "../helpers/peers.js";
+import { waitFor } from "../helpers/events.js";
 
 const peers = new Peers();
 afterEach(() => peers.closeAll());
-
-/** Resolves with the first argument of the next `event`, or fails after `ms`. */
-function waitFor<T = unknown>(emitter: object, event: string, ms = 2000): Promise<T> {
-  const e = emitter as { once(event: string, fn: (arg: T) => void): void };
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
-    e.once(event, (arg) => {
-      clearTimeout(timer);
-      resolve(arg);
-    });
-  });
-}
 
 /** An HTTP server that answers every upgrade request with `status` and `body`. */
 async function refusingServer(status: number, body = ""): Promise<{ http: Server; url: string }> {

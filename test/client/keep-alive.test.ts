@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import { ConnectionState } from "../../src/index.js";
 import { Peers, type BarePeer } from "../helpers/peers.js";
+import { waitFor } from "../helpers/events.js";
 
 const peers = new Peers();
 const cleanups: Array<() => Promise<void>> = [];
@@ -13,17 +14,6 @@ afterEach(async () => {
   await peers.closeAll();
   for (const c of cleanups.splice(0)) await c();
 }, 5000);
-
-function waitFor<T = unknown>(emitter: object, event: string, ms = 2000): Promise<T> {
-  const e = emitter as { once(event: string, fn: (arg: T) => void): void };
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
-    e.once(event, (arg) => {
-      clearTimeout(timer);
-      resolve(arg);
-    });
-  });
-}
 
 /** Counts the WebSocket pings `peer` receives. */
 function countPings(peer: BarePeer): { count: number } {

@@ -1,21 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionClosedError, ConnectionState, type OCPPClient } from "../../src/index.js";
 import { Peers, type BarePeer, type BareServer } from "../helpers/peers.js";
+import { waitFor } from "../helpers/events.js";
 
 const peers = new Peers();
 // A library bug can leave a client that never finishes closing; fail the hook fast then.
 afterEach(() => peers.closeAll(), 5000);
-
-function waitFor<T = unknown>(emitter: object, event: string, ms = 2000): Promise<T> {
-  const e = emitter as { once(event: string, fn: (arg: T) => void): void };
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
-    e.once(event, (arg) => {
-      clearTimeout(timer);
-      resolve(arg);
-    });
-  });
-}
 
 /** Marks `promise` handled now, so an assertion failing earlier leaves no unhandled rejection. */
 function later<T>(promise: Promise<T>): Promise<T> {

@@ -16,6 +16,7 @@ import {
   type OCPPServerClient,
   type ServerOptions,
 } from "../../src/index.js";
+import { waitFor } from "../helpers/events.js";
 
 /** The parts of ocpp-rpc's server-side client these tests use. */
 interface RpcLibServerClient {
@@ -33,17 +34,6 @@ const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
 }, 5000);
-
-function waitFor<T = unknown>(emitter: object, event: string, ms = 2000): Promise<T> {
-  const e = emitter as { once(event: string, fn: (arg: T) => void): void };
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
-    e.once(event, (arg) => {
-      clearTimeout(timer);
-      resolve(arg);
-    });
-  });
-}
 
 async function rpcServer(
   options: Record<string, unknown>,
