@@ -8,7 +8,8 @@ const STATIONS = [
   { identity: "CS-201", protocol: "ocpp2.0.1", password: "cs-201-secret-key" },
 ];
 const passwords = new Map(STATIONS.map((s) => [s.identity, s.password]));
-const log = (who, text) => console.log(`${new Date().toISOString().slice(11, 23)} ${who.padEnd(7)} ${text}`);
+const log = (who, text) =>
+  console.log(`${new Date().toISOString().slice(11, 23)} ${who.padEnd(7)} ${text}`);
 
 // ---- the CSMS -------------------------------------------------------------------
 const server = new OCPPServer({
@@ -36,7 +37,10 @@ server.on("client", (client) => {
   });
   client.handle("Heartbeat", () => ({ currentTime: new Date().toISOString() }));
   client.handle("StatusNotification", ({ params }) => {
-    log("CSMS", `${client.identity} connector ${params.connectorId} is ${params.status ?? params.connectorStatus}`);
+    log(
+      "CSMS",
+      `${client.identity} connector ${params.connectorId} is ${params.status ?? params.connectorStatus}`,
+    );
     return {};
   });
 
@@ -74,7 +78,10 @@ async function runStation({ identity, protocol, password }) {
   await client.connect();
   const boot =
     protocol === "ocpp1.6"
-      ? await client.call("BootNotification", { chargePointVendor: "Demo", chargePointModel: "Wallbox 1.6" })
+      ? await client.call("BootNotification", {
+          chargePointVendor: "Demo",
+          chargePointModel: "Wallbox 1.6",
+        })
       : await client.call("BootNotification", {
           reason: "PowerUp",
           chargingStation: { vendorName: "Demo", model: "Wallbox 2.0.1" },
@@ -85,7 +92,11 @@ async function runStation({ identity, protocol, password }) {
   log(identity, `server time ${beat.currentTime}`);
 
   if (protocol === "ocpp1.6") {
-    await client.call("StatusNotification", { connectorId: 1, errorCode: "NoError", status: "Available" });
+    await client.call("StatusNotification", {
+      connectorId: 1,
+      errorCode: "NoError",
+      status: "Available",
+    });
   } else {
     await client.call("StatusNotification", {
       timestamp: new Date().toISOString(),
@@ -116,9 +127,14 @@ for (const client of server.clients) {
     log("CSMS", `${client.identity} HeartbeatInterval = ${res.configurationKey?.[0]?.value}`);
   } else {
     const res = await client.call("ocpp2.0.1", "GetVariables", {
-      getVariableData: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } }],
+      getVariableData: [
+        { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } },
+      ],
     });
-    log("CSMS", `${client.identity} HeartbeatInterval = ${res.getVariableResult[0].attributeValue}`);
+    log(
+      "CSMS",
+      `${client.identity} HeartbeatInterval = ${res.getVariableResult[0].attributeValue}`,
+    );
   }
 }
 
