@@ -7,7 +7,6 @@ import {
   RPCInternalError,
   RPCMessageTypeNotSupportedError,
   RPCNotImplementedError,
-  TimeoutError,
 } from "../protocol/errors.js";
 import {
   decodeFrame,
@@ -17,7 +16,6 @@ import {
   UNREADABLE_MESSAGE_ID,
   type OCPPMessage,
 } from "../protocol/frame.js";
-import { MessageIdGenerator } from "../protocol/message-id.js";
 import { MessageType } from "../protocol/message-type.js";
 import { protocolFamily, wireErrorCode, type ProtocolFamily } from "../protocol/version.js";
 import { jitteredInterval, type KeepAliveSweeper } from "../transport/keep-alive.js";
@@ -28,6 +26,9 @@ import { getErrorPlainObject } from "./error-details.js";
 import { HandlerRegistry } from "./handler-registry.js";
 import { InboundCall } from "./inbound-call.js";
 import { mergeRpcOptions } from "./options.js";
+import { checkCloseArgs } from "./close-args.js";
+import { EngineListener } from "./engine-listener.js";
+import { OutboundCalls } from "./outbound-calls.js";
 import { PendingCall } from "./pending-call.js";
 import { isLenient, resolveValidator } from "./strict-mode.js";
 import type {
@@ -55,13 +56,8 @@ import {
 
 const { CONNECTING, OPEN, CLOSING, CLOSED } = ConnectionState;
 
-/** How many ids of calls given up on (timeout, abort) are remembered, so that their late
- * answers are not mistaken for bad messages. */
-const ABANDONED_ID_MEMORY = 64;
-
 /** Shared, never written: see the lazy collections of RpcEngine. */
 const EMPTY_MAP: ReadonlyMap<string, unknown> = new Map();
-const EMPTY_SET = new Set<string>();
 const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
 const NORMAL_CLOSE: CloseResult = Object.freeze({ code: 1000, reason: "" });
 
@@ -91,22 +87,21 @@ export class RpcEngine<
   /** Keep queued (unsent) calls across a reconnect instead of rejecting them. */
   protected keepQueueOnReconnect = false;
   /** Most calls held while not OPEN; beyond it the oldest is rejected (offline queue). */
-  protected offlineQueueLimit = Infinity;
+  protected set offlineQueueLimit(limit: number) {
+    this.outbound.offlineLimit = limit;
+  }
   /** Where this engine's keep-alive is ticked from; set by the role. */
   protected keepAliveSweeper: KeepAliveSweeper | undefined;
 
   private family: ProtocolFamily = "other";
   private validator: Validator | undefined;
   private lenient = false;
-  private readonly ids = new MessageIdGenerator();
   private readonly handlers = new HandlerRegistry();
-  // Idle connections are the common case on a CSMS: these start as shared empty
-  // collections and get their own on first write (see own*()).
-  private pending: Map<string, PendingCall> = EMPTY_MAP as Map<string, PendingCall>;
+  // Idle connections are the common case on a CSMS: these start shared and empty, and a
+  // connection gets its own on first write.
   private inbound: Map<string, InboundCall> = EMPTY_MAP as Map<string, InboundCall>;
-  private abandoned: Set<string> = EMPTY_SET;
-  private queue: PendingCall[] = EMPTY_ARRAY as PendingCall[];
   private rawQueue: string[] = EMPTY_ARRAY as string[];
+  private readonly outbound: OutboundCalls;
   private badMessages = 0;
   private closePromise: Promise<CloseResult> | undefined;
   private closeWaiter: ((result: CloseResult) => void) | undefined;
@@ -122,6 +117,12 @@ export class RpcEngine<
     this._identity = identity;
     this.rpcOptions = options;
     this.listener = new EngineListener(this);
+    this.outbound = new OutboundCalls({
+      canTransmit: () => this._state === OPEN && this.transport !== undefined,
+      concurrency: () => this.rpcOptions.callConcurrency,
+      transmit: (call, id) => this.transmit(call, id),
+      onIdle: () => this.checkIdle(),
+    });
   }
 
   /** The station identity. */
@@ -152,7 +153,7 @@ export class RpcEngine<
     this.rpcOptions = next;
     this.applyValidation();
     if (options.pingIntervalMs !== undefined && this.transport) this.startKeepAlive();
-    this.pump();
+    this.outbound.pump();
   }
 
   /** Sets the negotiated subprotocol and what follows from it (version rules, validator). */
@@ -303,23 +304,7 @@ export class RpcEngine<
     if (signal?.aborted) return Promise.reject(signal.reason);
 
     const call = new PendingCall(method, params === undefined ? {} : params, timeoutMs, opts);
-    if (signal) {
-      call.onAbort = () => this.abortCall(call, signal.reason);
-      signal.addEventListener("abort", call.onAbort, { once: true });
-    }
-    if (this._state === OPEN && this.queue.length === 0 && this.hasFreeSlot()) {
-      this.dispatch(call);
-    } else {
-      if (this._state !== OPEN && this.queue.length >= this.offlineQueueLimit) {
-        const oldest = this.queue.shift()!;
-        this.settle(oldest);
-        oldest.reject(
-          new ConnectionClosedError("Offline queue full: the oldest queued call was dropped"),
-        );
-      }
-      if (this.queue === EMPTY_ARRAY) this.queue = [];
-      this.queue.push(call);
-    }
+    this.outbound.submit(call);
     return call.promise;
   }
 
@@ -357,7 +342,7 @@ export class RpcEngine<
     }
     const payload = params === undefined ? {} : params;
     const invalid = this.validate(method, "request", payload);
-    const messageId = this.ids.next();
+    const messageId = this.outbound.nextId();
     if (invalid && this.strictFailure(invalid, messageId, method, payload, null, true, true)) {
       return Promise.reject(invalid);
     }
@@ -401,42 +386,17 @@ export class RpcEngine<
     return protocolFamily(first) !== "other" || first === this._protocol;
   }
 
-  private hasFreeSlot(): boolean {
-    return this.pending.size < this.rpcOptions.callConcurrency;
-  }
-
-  /** Sends queued calls while the connection is open and slots are free. */
-  private pump(): void {
-    while (this._state === OPEN && this.transport && this.queue.length > 0 && this.hasFreeSlot()) {
-      this.dispatch(this.queue.shift()!);
-    }
-  }
-
-  private dispatch(call: PendingCall): void {
-    const id = this.ids.next();
-    call.id = id;
+  /** Writes an outbound call (see OutboundCalls); returns why it was refused, if it was. */
+  private transmit(call: PendingCall, id: string): Error | undefined {
     const invalid = this.validate(call.method, "request", call.params);
     if (invalid && this.strictFailure(invalid, id, call.method, call.params, null, true, true)) {
-      this.settle(call);
-      call.reject(invalid);
-      return;
+      return invalid;
     }
     let text: string;
     try {
       text = encodeCall(id, call.method, call.params);
     } catch (err) {
-      this.settle(call);
-      call.reject(
-        new TypeError(`call('${call.method}'): params cannot be serialised`, { cause: err }),
-      );
-      return;
-    }
-    if (!call.noReply) {
-      if (this.pending === EMPTY_MAP) this.pending = new Map();
-      this.pending.set(id, call);
-      if (call.timeoutMs > 0 && call.timeoutMs < 2 ** 31) {
-        call.timer = setTimeout(() => this.timeoutCall(call), call.timeoutMs);
-      }
+      return new TypeError(`call('${call.method}'): params cannot be serialised`, { cause: err });
     }
     if (this.listenerCount("call")) {
       this.emit("call", {
@@ -448,48 +408,7 @@ export class RpcEngine<
       });
     }
     this.sendFrame(text);
-    if (call.noReply) {
-      // Peers answer every CALL (OCPP-J §4.1.1): that answer is expected, not malformed.
-      this.forget(id);
-      this.settle(call);
-      call.resolve(undefined);
-    }
-  }
-
-  /** Detaches a call from timers, signal, queue and pending map; frees its slot. */
-  private settle(call: PendingCall): void {
-    if (call.timer !== undefined) clearTimeout(call.timer);
-    if (call.onAbort) call.signal?.removeEventListener("abort", call.onAbort);
-    if (call.id && this.pending.get(call.id) === call) {
-      this.pending.delete(call.id);
-      this.checkIdle();
-      this.pump();
-    }
-  }
-
-  private timeoutCall(call: PendingCall): void {
-    call.timer = undefined;
-    this.forget(call.id);
-    this.settle(call);
-    call.reject(new TimeoutError(`Call '${call.method}' timed out after ${call.timeoutMs} ms`));
-  }
-
-  private abortCall(call: PendingCall, reason: unknown): void {
-    const queued = this.queue.indexOf(call);
-    if (queued >= 0) this.queue.splice(queued, 1);
-    else this.forget(call.id);
-    this.settle(call);
-    call.reject(reason);
-  }
-
-  /** Remembers an id given up on, so its late answer is not counted as a bad message. */
-  private forget(id: string): void {
-    if (!id) return;
-    if (this.abandoned === EMPTY_SET) this.abandoned = new Set();
-    this.abandoned.add(id);
-    if (this.abandoned.size > ABANDONED_ID_MEMORY) {
-      this.abandoned.delete(this.abandoned.values().next().value!);
-    }
+    return undefined;
   }
 
   private sendFrame(text: string): void {
@@ -497,23 +416,10 @@ export class RpcEngine<
     this.transport!.send(text);
   }
 
-  /** Rejects every call waiting for a free slot or the connection. */
+  /** Rejects every call (and raw frame) waiting for a free slot or the connection. */
   protected rejectQueued(error: Error): void {
-    const queue = this.queue;
-    this.queue = EMPTY_ARRAY as PendingCall[];
     this.rawQueue = EMPTY_ARRAY as string[];
-    for (const call of queue) {
-      this.settle(call);
-      call.reject(error);
-    }
-  }
-
-  /** Rejects every call waiting for its answer. */
-  private rejectPending(error: Error): void {
-    for (const call of [...this.pending.values()]) {
-      this.settle(call);
-      call.reject(error);
-    }
+    this.outbound.rejectQueued(error);
   }
 
   // ---------------------------------------------------------------- inbound
@@ -610,9 +516,9 @@ export class RpcEngine<
       ];
     }
     // A malformed answer to a call we are waiting for fails that call now, not at timeout.
-    const waiting = responseId !== undefined ? this.pending.get(responseId) : undefined;
+    const waiting = responseId !== undefined ? this.outbound.get(responseId) : undefined;
     if (waiting) {
-      this.settle(waiting);
+      this.outbound.settle(waiting);
       waiting.reject(error);
     }
     if (this.listenerCount("badMessage")) {
@@ -636,7 +542,7 @@ export class RpcEngine<
     message: [typeof MessageType.CALLRESULT, string, unknown],
   ): void {
     const id = message[1];
-    const call = this.pending.get(id);
+    const call = this.outbound.get(id);
     if (!call) {
       this.onUnmatchedResponse(buffer, text, message, "CALLRESULT");
       return;
@@ -644,7 +550,7 @@ export class RpcEngine<
     this.badMessages = 0;
     this.emitResponse(message);
     const result = message[2];
-    this.settle(call);
+    this.outbound.settle(call);
     const invalid = this.validate(call.method, "response", result);
     if (
       invalid &&
@@ -684,14 +590,14 @@ export class RpcEngine<
     message: [typeof MessageType.CALLERROR, string, string, string, Record<string, unknown>],
   ): void {
     const id = message[1];
-    const call = this.pending.get(id);
+    const call = this.outbound.get(id);
     if (!call) {
       this.onUnmatchedResponse(buffer, text, message, "CALLERROR");
       return;
     }
     this.badMessages = 0;
     this.emitResponse(message);
-    this.settle(call);
+    this.outbound.settle(call);
     const error = createRPCError(message[2], message[3], message[4]);
     this.emitCallError(true, id, call.method, call.params, error);
     call.reject(error);
@@ -703,7 +609,7 @@ export class RpcEngine<
     message: OCPPMessage,
     kind: string,
   ): void {
-    if (this.abandoned.delete(message[1])) {
+    if (this.outbound.takeAbandoned(message[1])) {
       // The late answer to a call that timed out or was aborted: expected, not malformed.
       this.emitResponse(message);
       return;
@@ -948,7 +854,7 @@ export class RpcEngine<
   /** Starts using an open transport: state OPEN, keep-alive, queued frames and calls go out. */
   protected attachTransport(transport: Transport): void {
     this.transport = transport;
-    this.ids.reset();
+    this.outbound.resetIds();
     this.badMessages = 0;
     this._state = OPEN;
     this.connectedOnce = true;
@@ -957,7 +863,7 @@ export class RpcEngine<
     const raw = this.rawQueue;
     this.rawQueue = EMPTY_ARRAY as string[];
     for (const frame of raw) this.sendFrame(frame);
-    this.pump();
+    this.outbound.pump();
   }
 
   /** Whether the role reconnects after losing an open connection; the base never does. */
@@ -984,7 +890,7 @@ export class RpcEngine<
     const reconnect = !closing && this._state === OPEN && this.willReconnect();
     // Leave OPEN before anything is rejected: a freed slot must not send on a dead socket.
     if (!closing) this._state = reconnect ? CONNECTING : CLOSING;
-    this.rejectPending(error);
+    this.outbound.rejectPending(error);
     this.abortInbound(error);
     if (reconnect && !this.keepQueueOnReconnect) {
       this.rejectQueued(
@@ -1050,7 +956,7 @@ export class RpcEngine<
     this.rejectQueued(closeError);
     if (force || !awaitPending) {
       const error = new ConnectionClosedError("Connection closing");
-      this.rejectPending(error);
+      this.outbound.rejectPending(error);
       for (const call of this.inbound.values()) call.abortSignal(error);
     }
     const done = new Promise<CloseResult>((resolve) => (this.closeWaiter = resolve));
@@ -1067,12 +973,12 @@ export class RpcEngine<
   }
 
   private whenIdle(): Promise<void> {
-    if (this.pending.size === 0 && this.inbound.size === 0) return Promise.resolve();
+    if (this.outbound.inFlight === 0 && this.inbound.size === 0) return Promise.resolve();
     return new Promise((resolve) => (this.idleWaiter = resolve));
   }
 
   private checkIdle(): void {
-    if (this.idleWaiter && this.pending.size === 0 && this.inbound.size === 0) {
+    if (this.idleWaiter && this.outbound.inFlight === 0 && this.inbound.size === 0) {
       const waiter = this.idleWaiter;
       this.idleWaiter = undefined;
       waiter();
@@ -1143,59 +1049,4 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     (typeof value === "object" || typeof value === "function") &&
     typeof (value as { then?: unknown }).then === "function"
   );
-}
-
-/** RFC 6455 §7.4: codes an endpoint may send; reasons are at most 123 bytes. */
-function checkCloseArgs(code: number | undefined, reason: string | undefined): Error | undefined {
-  if (code !== undefined) {
-    const valid =
-      Number.isInteger(code) &&
-      ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
-        (code >= 3000 && code <= 4999));
-    if (!valid) return new RangeError(`close(): invalid WebSocket close code ${code}`);
-  }
-  if (reason !== undefined) {
-    if (typeof reason !== "string") return new TypeError("close(): reason must be a string");
-    if (new TextEncoder().encode(reason).length > 123) {
-      return new RangeError("close(): reason must be at most 123 bytes of UTF-8");
-    }
-  }
-  return undefined;
-}
-
-/** The engine methods a transport's events go to. */
-interface TransportEventSink {
-  onFrame(data: RawFrame, isBinary: boolean): void;
-  onTransportClose(code: number, reason: string): void;
-  onTransportError(error: Error): void;
-  onPong(): void;
-  onTransportPing(): void;
-}
-
-/**
- * Routes a transport's events to its engine. A class rather than an object of closures: one
- * small object per connection, its methods shared on the prototype.
- */
-class EngineListener implements TransportListener {
-  constructor(private readonly engine: TransportEventSink) {}
-
-  onMessage(data: RawFrame, isBinary: boolean): void {
-    this.engine.onFrame(data, isBinary);
-  }
-
-  onClose(code: number, reason: string): void {
-    this.engine.onTransportClose(code, reason);
-  }
-
-  onError(error: Error): void {
-    this.engine.onTransportError(error);
-  }
-
-  onPong(): void {
-    this.engine.onPong();
-  }
-
-  onPing(): void {
-    this.engine.onTransportPing();
-  }
 }
