@@ -27,7 +27,7 @@ import { HandlerRegistry } from "./handler-registry.js";
 import { InboundCall } from "./inbound-call.js";
 import { mergeRpcOptions } from "./options.js";
 import { checkCloseArgs } from "./close-args.js";
-import { EngineListener } from "./engine-listener.js";
+import { EngineAdapter } from "./engine-adapter.js";
 import { OutboundCalls } from "./outbound-calls.js";
 import { PendingCall } from "./pending-call.js";
 import { isLenient, resolveValidator } from "./strict-mode.js";
@@ -116,13 +116,9 @@ export class RpcEngine<
     super();
     this._identity = identity;
     this.rpcOptions = options;
-    this.listener = new EngineListener(this);
-    this.outbound = new OutboundCalls({
-      canTransmit: () => this._state === OPEN && this.transport !== undefined,
-      concurrency: () => this.rpcOptions.callConcurrency,
-      transmit: (call, id) => this.transmit(call, id),
-      onIdle: () => this.checkIdle(),
-    });
+    const adapter = new EngineAdapter(this);
+    this.listener = adapter;
+    this.outbound = new OutboundCalls(adapter);
   }
 
   /** The station identity. */
@@ -386,8 +382,18 @@ export class RpcEngine<
     return protocolFamily(first) !== "other" || first === this._protocol;
   }
 
-  /** Writes an outbound call (see OutboundCalls); returns why it was refused, if it was. */
-  private transmit(call: PendingCall, id: string): Error | undefined {
+  /** @internal True while calls may be written. */
+  canTransmit(): boolean {
+    return this._state === OPEN && this.transport !== undefined;
+  }
+
+  /** @internal */
+  callConcurrency(): number {
+    return this.rpcOptions.callConcurrency;
+  }
+
+  /** @internal Writes an outbound call (see OutboundCalls); returns why it was refused, if so. */
+  transmit(call: PendingCall, id: string): Error | undefined {
     const invalid = this.validate(call.method, "request", call.params);
     if (invalid && this.strictFailure(invalid, id, call.method, call.params, null, true, true)) {
       return invalid;
@@ -977,7 +983,8 @@ export class RpcEngine<
     return new Promise((resolve) => (this.idleWaiter = resolve));
   }
 
-  private checkIdle(): void {
+  /** @internal Resolves a close() waiting for calls in flight once there are none. */
+  checkIdle(): void {
     if (this.idleWaiter && this.outbound.inFlight === 0 && this.inbound.size === 0) {
       const waiter = this.idleWaiter;
       this.idleWaiter = undefined;
