@@ -431,7 +431,14 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     }
     this.connected.add(client);
     this.byIdentity.set(handshake.identity, client);
-    this.emit("client", client);
+    try {
+      this.emit("client", client);
+    } catch (err) {
+      // A throwing 'client' listener is the application's bug; the connection is already
+      // upgraded and registered, so report it rather than unwinding into the HTTP upgrade.
+      if (this.listenerCount("error"))
+        this.emit("error", err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /**
