@@ -120,9 +120,7 @@ export function runUpgrade(
 
   let handshake: HandshakeInfo;
   try {
-    if (request.headers.upgrade?.toLowerCase() !== "websocket") {
-      throw new WebsocketUpgradeError(400, "Only WebSocket upgrades are supported");
-    }
+    checkWebSocketRequest(request);
     handshake = parseHandshake(request, options.securityProfile, options.strictIdentities);
     identity = handshake.identity;
   } catch (err) {
@@ -211,4 +209,26 @@ export function chooseProtocol(
 ): string | undefined | null {
   if (requested !== undefined) return offered.has(requested) ? requested : null;
   return serverProtocols.find((p) => offered.has(p));
+}
+
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/**
+ * The RFC 6455 §4.1 request checks, done before auth() so that no work is spent on a request
+ * `ws` would refuse anyway (and so that the refusal is reported like every other).
+ */
+function checkWebSocketRequest(request: IncomingMessage): void {
+  const { headers } = request;
+  if (request.method !== "GET") throw new WebsocketUpgradeError(405, "Invalid HTTP method");
+  if (headers.upgrade?.toLowerCase() !== "websocket") {
+    throw new WebsocketUpgradeError(400, "Only WebSocket upgrades are supported");
+  }
+  const key = headers["sec-websocket-key"];
+  if (key === undefined || !WEBSOCKET_KEY.test(key)) {
+    throw new WebsocketUpgradeError(400, "Missing or invalid Sec-WebSocket-Key header");
+  }
+  const version = headers["sec-websocket-version"];
+  if (version !== "13" && version !== "8") {
+    throw new WebsocketUpgradeError(400, "Missing or invalid Sec-WebSocket-Version header");
+  }
 }
