@@ -281,7 +281,7 @@ export class RpcEngine<
     if (protocol !== undefined && this._protocol !== undefined && protocol !== this._protocol) {
       return Promise.reject(
         new RPCMessageTypeNotSupportedError(
-          `call('${JSON.stringify(protocol)}', '${method}'): this connection negotiated '${this._protocol}'`,
+          `call(${JSON.stringify(protocol)}, '${method}'): this connection negotiated '${this._protocol}'`,
         ),
       );
     }
@@ -299,7 +299,13 @@ export class RpcEngine<
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (signal?.aborted) return Promise.reject(signal.reason);
 
-    const call = new PendingCall(method, params === undefined ? {} : params, timeoutMs, opts);
+    const call = new PendingCall(
+      method,
+      params === undefined ? {} : params,
+      timeoutMs,
+      opts,
+      protocol as string | undefined,
+    );
     this.outbound.submit(call);
     return call.promise;
   }
@@ -320,7 +326,7 @@ export class RpcEngine<
     if (protocol !== undefined && protocol !== this._protocol) {
       return Promise.reject(
         new RPCMessageTypeNotSupportedError(
-          `send() for '${JSON.stringify(protocol)}' on a '${this._protocol}' connection`,
+          `send() for ${JSON.stringify(protocol)} on a '${this._protocol}' connection`,
         ),
       );
     }
@@ -394,6 +400,12 @@ export class RpcEngine<
 
   /** @internal Writes an outbound call (see OutboundCalls); returns why it was refused, if so. */
   transmit(call: PendingCall, id: string): Error | undefined {
+    if (call.protocol !== undefined && call.protocol !== this._protocol) {
+      // Queued before the handshake, and the connection settled on another version.
+      return new RPCMessageTypeNotSupportedError(
+        `call('${call.protocol}', '${call.method}'): this connection negotiated '${this._protocol ?? "none"}'`,
+      );
+    }
     const invalid = this.validate(call.method, "request", call.params);
     if (invalid && this.strictFailure(invalid, id, call.method, call.params, null, true, true)) {
       return invalid;

@@ -17,6 +17,8 @@ export class PendingCall {
     readonly params: unknown,
     readonly timeoutMs: number,
     options: CallOptions,
+    /** The subprotocol named by call(protocol, ...), checked again when the call is sent. */
+    readonly protocol: string | undefined,
   ) {
     this.signal = options.signal;
     this.noReply = options.noReply === true;

@@ -355,3 +355,21 @@ describe("OCPPClient call events", () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe("OCPPClient#call (protocol form, queued)", () => {
+  it("rejects a call queued for one protocol when the connection settles on another", async () => {
+    const bare = await peers.bareServer({ protocol: "ocpp1.6" });
+    const client = peers.client({
+      endpoint: bare.url,
+      identity: "CP1",
+      protocols: ["ocpp2.0.1", "ocpp1.6"],
+    });
+    const connecting = client.connect();
+    const queued = client.call("ocpp2.0.1", "Heartbeat", {}).catch((err: unknown) => err);
+    await connecting;
+    expect(client.protocol).toBe("ocpp1.6");
+    const error = await queued;
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/negotiated 'ocpp1\.6'/);
+  });
+});
