@@ -27,7 +27,10 @@ export interface ClientOptions<P extends string = string> extends BaseClientOpti
   headers?: Record<string, string>;
   /** Time allowed for the WebSocket handshake (ms). Default 30000. */
   handshakeTimeoutMs?: number;
-  /** Largest frame accepted from the server (bytes). Default 65536. */
+  /**
+   * Largest frame accepted from the CSMS (bytes). Default 10 MiB: a station must take the
+   * CSMS's large messages (SendLocalList, charging profiles); a server guards with 64 KiB.
+   */
   maxPayloadBytes?: number;
   /** Extra options for the `ws` WebSocket (advanced). */
   wsOpts?: WebSocket.ClientOptions;
@@ -163,7 +166,7 @@ function resolveNodeOptions(
     tls,
     headers = {},
     handshakeTimeoutMs = 30_000,
-    maxPayloadBytes = 65_536,
+    maxPayloadBytes = 10 * 1024 * 1024,
     wsOpts = {},
   } = options;
   checkNumber("handshakeTimeoutMs", handshakeTimeoutMs, 1);
