@@ -5,6 +5,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 15_000,
+    // The JSON report lets .ci/run print a one-line summary of the whole suite.
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results/vitest.json" },
     hookTimeout: 15_000,
     pool: "forks",
     typecheck: {
