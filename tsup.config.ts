@@ -10,6 +10,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  splitting: false,
+  // ESM chunks keep the strict-mode schemas (loaded with import()) out of the main file.
+  splitting: true,
   treeshake: true,
 });

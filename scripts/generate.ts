@@ -457,9 +457,15 @@ async function generateProtocol(spec: ProtocolSpec, version: string): Promise<st
     `${spec.file}.ts`,
     header(`lib/schemas/${spec.file}.json`, version) +
       'import type { JSONSchemaObject } from "./json-schema.js";\n\n' +
-      body +
-      `\n/** The ${spec.protocol} JSON schemas (documentation keywords removed), for the validator. */\n` +
-      `export const ${V}Schemas: readonly JSONSchemaObject[] = [\n${schemas.join("\n")}\n];\n`,
+      body,
+  );
+  // The schemas live in a module of their own, loaded only when strict mode needs them.
+  await emit(
+    `${spec.file}.schemas.ts`,
+    header(`lib/schemas/${spec.file}.json`, version) +
+      'import type { JSONSchemaObject } from "./json-schema.js";\n\n' +
+      `/** The ${spec.protocol} JSON schemas (documentation keywords removed), for the validator. */\n` +
+      `export const schemas: readonly JSONSchemaObject[] = [\n${schemas.join("\n")}\n];\n`,
   );
   return `${spec.protocol}: ${methods.size - spec.sendOnly.length} request/response pairs${
     spec.sendOnly.length ? ` + ${spec.sendOnly.length} SEND-only` : ""
@@ -493,8 +499,8 @@ async function generateIndex(version: string): Promise<void> {
       ? `, type ${p.typePrefix}SendMethods, type ${p.typePrefix}StationSendMethods, type ${p.typePrefix}CsmsSendMethods`
       : "";
     lines.push(
-      `import { ${p.valuePrefix}Directions, ${p.valuePrefix}Schemas, type ${p.typePrefix}Methods, type ${p.typePrefix}StationMethods, type ${p.typePrefix}CsmsMethods${send} } from "${p.module}";`,
-      `export { ${p.valuePrefix}Directions, ${p.valuePrefix}Schemas, type ${p.typePrefix}Methods, type ${p.typePrefix}StationMethods, type ${p.typePrefix}CsmsMethods${send} };`,
+      `import { ${p.valuePrefix}Directions, type ${p.typePrefix}Methods, type ${p.typePrefix}StationMethods, type ${p.typePrefix}CsmsMethods${send} } from "${p.module}";`,
+      `export { ${p.valuePrefix}Directions, type ${p.typePrefix}Methods, type ${p.typePrefix}StationMethods, type ${p.typePrefix}CsmsMethods${send} };`,
     );
   }
   const map = (doc: string, name: string, suffix: string) =>
@@ -517,7 +523,7 @@ async function generateIndex(version: string): Promise<void> {
     ),
     "/** The OCPP subprotocols with generated types and schemas. */\nexport type GeneratedProtocol = keyof OCPPProtocolMethods;",
     `/** Who may initiate each message, per subprotocol. */\nexport const protocolDirections = {\n${modules.map((p) => `  ${JSON.stringify(p.protocol)}: ${p.valuePrefix}Directions,`).join("\n")}\n} as const;`,
-    `/** The JSON schemas, per subprotocol. */\nexport const protocolSchemas: { readonly [P in GeneratedProtocol]: readonly JSONSchemaObject[] } = {\n${modules.map((p) => `  ${JSON.stringify(p.protocol)}: ${p.valuePrefix}Schemas,`).join("\n")}\n};`,
+    `/** Loads the JSON schemas of a subprotocol: a module of their own, imported only when strict mode needs them. */\nexport const protocolSchemaLoaders: { readonly [P in GeneratedProtocol]: () => Promise<readonly JSONSchemaObject[]> } = {\n${modules.map((p) => `  ${JSON.stringify(p.protocol)}: () => import("./${p.file}.schemas.js").then((m) => m.schemas),`).join("\n")}\n};`,
   );
   await emit(
     "index.ts",

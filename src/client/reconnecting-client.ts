@@ -1,7 +1,7 @@
 import { ConnectionClosedError } from "../protocol/errors.js";
 import { RpcEngine } from "../rpc/engine.js";
 import { mergeRpcOptions, RPC_DEFAULTS } from "../rpc/options.js";
-import { checkStrictValidators } from "../rpc/strict-mode.js";
+import { checkStrictValidators, prepareValidator } from "../rpc/strict-mode.js";
 import { ConnectionState, type OpenEvent, type RpcOptions } from "../rpc/types.js";
 import type { Transport } from "../transport/transport.js";
 import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-api.js";
@@ -110,6 +110,13 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
     this.attemptAbort = abort;
     this.emit("connecting", { url, protocols });
     const opened = await this.openTransport(url, protocols, abort.signal);
+    // Strict mode's schemas load on first need; frames arriving meanwhile are held.
+    await prepareValidator(this.rpcOptions, opened.transport.protocol || undefined)?.catch(
+      (err: unknown) => {
+        opened.transport.terminate();
+        throw err;
+      },
+    );
     this.attemptAbort = undefined;
     if (abort.signal.aborted || this._state !== ConnectionState.CONNECTING) {
       // close() won the race against the handshake.

@@ -30,7 +30,7 @@ import { checkCloseArgs } from "./close-args.js";
 import { EngineAdapter } from "./engine-adapter.js";
 import { OutboundCalls } from "./outbound-calls.js";
 import { PendingCall } from "./pending-call.js";
-import { isLenient, resolveValidator } from "./strict-mode.js";
+import { isLenient, prepareValidator, resolveValidator } from "./strict-mode.js";
 import type {
   CallArgs,
   MethodOf,
@@ -96,6 +96,7 @@ export class RpcEngine<
   private family: ProtocolFamily = "other";
   private validator: Validator | undefined;
   private lenient = false;
+  private validatorLoading = false;
   private readonly handlers = new HandlerRegistry();
   // Idle connections are the common case on a CSMS: these start shared and empty, and a
   // connection gets its own on first write.
@@ -162,6 +163,14 @@ export class RpcEngine<
   private applyValidation(): void {
     this.validator = resolveValidator(this.rpcOptions, this._protocol);
     this.lenient = this.validator !== undefined && isLenient(this.rpcOptions, this._protocol!);
+    // Roles load the schemas before a connection opens; this covers reconfigure() turning
+    // strict mode on for an open one: refuse (never pass) until they are there.
+    const loading = prepareValidator(this.rpcOptions, this._protocol);
+    this.validatorLoading = loading !== undefined;
+    loading?.then(
+      () => this.applyValidation(),
+      (err: unknown) => this.reportHandlerError(err),
+    );
   }
 
   // ---------------------------------------------------------------- handlers
@@ -828,7 +837,11 @@ export class RpcEngine<
     payload: unknown,
   ): RPCError | undefined {
     const validator = this.validator;
-    if (!validator) return undefined;
+    if (!validator) {
+      return this.validatorLoading
+        ? new RPCInternalError(`Strict mode: the ${this._protocol} schemas are still loading`)
+        : undefined;
+    }
     const methods = this.rpcOptions.strictModeMethods;
     if (methods && !methods.includes(method)) return undefined;
     // A method without a schema comes back as ProtocolError: strict mode never passes a

@@ -1,5 +1,12 @@
-import { getBuiltinValidator, type Validator } from "../validation/index.js";
+import {
+  getBuiltinValidator,
+  isBuiltinProtocol,
+  loadBuiltinValidator,
+  type Validator,
+} from "../validation/index.js";
 import type { RpcOptions } from "./types.js";
+
+type StrictOptions = Pick<RpcOptions, "strictMode" | "strictModeValidators">;
 
 /** The subprotocols strict mode applies to, given the options and the offered protocols. */
 export function strictProtocols(
@@ -10,23 +17,39 @@ export function strictProtocols(
   return options.strictMode ? protocols : [];
 }
 
-/** The validator for `protocol`: a user's (strictModeValidators) wins over a built-in one. */
-export function findValidator(
-  options: Pick<RpcOptions, "strictModeValidators">,
-  protocol: string,
-): Validator | undefined {
-  const custom = options.strictModeValidators?.find((v) => v.subprotocol === protocol);
-  return custom ?? getBuiltinValidator(protocol);
+/** Whether strict mode validates the messages of a connection that negotiated `protocol`. */
+export function strictApplies(options: StrictOptions, protocol: string | undefined): boolean {
+  if (protocol === undefined || protocol === "" || options.strictMode === false) return false;
+  return !Array.isArray(options.strictMode) || options.strictMode.includes(protocol);
 }
 
-/** The validator strict mode uses on a connection that negotiated `protocol`, if any. */
+function customValidator(options: StrictOptions, protocol: string): Validator | undefined {
+  return options.strictModeValidators?.find((v) => v.subprotocol === protocol);
+}
+
+/**
+ * The validator strict mode uses on a connection that negotiated `protocol`: a user's
+ * (strictModeValidators) wins over a built-in one; a built-in one only once loaded.
+ */
 export function resolveValidator(
-  options: Pick<RpcOptions, "strictMode" | "strictModeValidators">,
+  options: StrictOptions,
   protocol: string | undefined,
 ): Validator | undefined {
-  if (protocol === undefined || protocol === "" || options.strictMode === false) return undefined;
-  if (Array.isArray(options.strictMode) && !options.strictMode.includes(protocol)) return undefined;
-  return findValidator(options, protocol);
+  if (!strictApplies(options, protocol)) return undefined;
+  return customValidator(options, protocol!) ?? getBuiltinValidator(protocol!);
+}
+
+/**
+ * Loads what strict mode needs for `protocol` before a connection on it opens. Undefined
+ * when nothing has to be loaded (the common case after the first connection).
+ */
+export function prepareValidator(
+  options: StrictOptions,
+  protocol: string | undefined,
+): Promise<unknown> | undefined {
+  if (!strictApplies(options, protocol) || customValidator(options, protocol!)) return undefined;
+  if (!isBuiltinProtocol(protocol!) || getBuiltinValidator(protocol)) return undefined;
+  return loadBuiltinValidator(protocol);
 }
 
 /** Whether failures on `protocol` are only reported (lenientValidation), not refused. */
@@ -44,14 +67,14 @@ export function isLenient(
  */
 export function checkStrictValidators(
   component: string,
-  options: Pick<RpcOptions, "strictMode" | "strictModeValidators">,
+  options: StrictOptions,
   protocols: readonly string[],
 ): void {
   if (options.strictMode === true && protocols.length === 0) {
     throw new TypeError(`${component}: strictMode needs at least one subprotocol in 'protocols'`);
   }
   for (const protocol of strictProtocols(options, protocols)) {
-    if (!findValidator(options, protocol)) {
+    if (!customValidator(options, protocol) && !isBuiltinProtocol(protocol)) {
       throw new TypeError(
         `${component}: strictMode has no validator for subprotocol '${protocol}'; pass one in 'strictModeValidators' (createValidator())`,
       );

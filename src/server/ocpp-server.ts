@@ -32,6 +32,7 @@ import type {
   ResponseOf,
   UntypedMethod,
 } from "../rpc/typed-api.js";
+import { prepareValidator, strictProtocols } from "../rpc/strict-mode.js";
 import { ConnectionRateLimiter } from "./connection-rate-limit.js";
 import { CorsPolicy, type CORSOptions } from "./cors.js";
 import type { SecurityEvent, SecurityEventType } from "./security-event.js";
@@ -132,6 +133,11 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     super();
     this.options = resolveServerOptions("OCPPServer", options);
     this.rateLimiter = makeRateLimiter(this.options);
+    // Strict mode's schemas load in the background now, so the first station need not wait;
+    // a failure shows again (and is reported) when a connection needs them.
+    for (const protocol of strictProtocols(this.options.rpc, this.options.protocols)) {
+      prepareValidator(this.options.rpc, protocol)?.catch(() => undefined);
+    }
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
     this.wss = new WebSocketServer({
       noServer: true,
@@ -206,6 +212,11 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   reconfigure(options: ServerOptions<P>): void {
     this.options = resolveServerOptions("reconfigure()", options, this.options);
     this.rateLimiter = makeRateLimiter(this.options);
+    // Strict mode's schemas load in the background now, so the first station need not wait;
+    // a failure shows again (and is reported) when a connection needs them.
+    for (const protocol of strictProtocols(this.options.rpc, this.options.protocols)) {
+      prepareValidator(this.options.rpc, protocol)?.catch(() => undefined);
+    }
     this.sweeper.setTickMs(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
   }
 

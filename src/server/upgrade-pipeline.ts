@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { WebsocketUpgradeError } from "../protocol/errors.js";
+import { prepareValidator } from "../rpc/strict-mode.js";
 import type { RpcOptions } from "../rpc/types.js";
 import { securityProfileRequirements } from "../security/index.js";
 import { abortHandshake } from "./abort-handshake.js";
@@ -162,15 +163,22 @@ export function runUpgrade(
       );
       return;
     }
-    cleanup();
-    try {
-      host.acceptUpgrade(request, socket, head, protocol ?? false, (ws) =>
-        host.onAccepted(ws, handshake, decision.session, decision.options),
-      );
-    } catch (err) {
-      host.onUpgradeError(err instanceof Error ? err : new Error(String(err)), socket, request);
-      abortHandshake(socket, 500, "");
-    }
+    const complete = () => {
+      if (finished) return;
+      cleanup();
+      try {
+        host.acceptUpgrade(request, socket, head, protocol ?? false, (ws) =>
+          host.onAccepted(ws, handshake, decision.session, decision.options),
+        );
+      } catch (err) {
+        host.onUpgradeError(err instanceof Error ? err : new Error(String(err)), socket, request);
+        abortHandshake(socket, 500, "");
+      }
+    };
+    // Strict mode's schemas load on first need, before the connection opens.
+    const loading = prepareValidator(decision.options, protocol);
+    if (loading) loading.then(complete, failAuth);
+    else complete();
   };
 
   const ctx = createAuthContext(handshake, getSignal, options.rpc, decide);

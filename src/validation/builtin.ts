@@ -1,29 +1,49 @@
-import { protocolSchemas, type GeneratedProtocol } from "../generated/index.js";
+import { protocolSchemaLoaders, type GeneratedProtocol } from "../generated/index.js";
 import { parseSchemaId } from "./schema-id.js";
 import { SchemaValidator, type MessageKind } from "./validator.js";
 
 /** One validator per built-in subprotocol per process, shared by every connection. */
 const builtins = new Map<GeneratedProtocol, SchemaValidator>();
+const loading = new Map<GeneratedProtocol, Promise<SchemaValidator>>();
+
+/** True for the subprotocols whose schemas ship with the library (`ocpp1.6`, `ocpp2.0.1`, `ocpp2.1`). */
+export function isBuiltinProtocol(subprotocol: string): subprotocol is GeneratedProtocol {
+  return Object.hasOwn(protocolSchemaLoaders, subprotocol);
+}
 
 /**
- * The shared validator for a subprotocol whose schemas ship with the library (`ocpp1.6`,
- * `ocpp2.0.1`, `ocpp2.1`), or undefined for any other. It is created on first request and
- * compiles each schema on first use; nothing is compiled at import time.
+ * The shared validator of a built-in subprotocol once its schemas are loaded (see
+ * loadBuiltinValidator), else undefined. It compiles each schema on first use.
  */
 export function getBuiltinValidator(subprotocol: string): SchemaValidator | undefined {
-  if (!Object.hasOwn(protocolSchemas, subprotocol)) return undefined;
-  const protocol = subprotocol as GeneratedProtocol;
-  let validator = builtins.get(protocol);
-  if (!validator) {
-    // The generated schemas were checked by the generator and by the tests; no meta-schema pass.
-    const entries = protocolSchemas[protocol].map((schema) => {
-      const target = parseSchemaId(schema.$id);
-      if (!target)
-        throw new Error(`generated schema with unexpected $id ${schema.$id}; run npm run generate`);
-      return [target.method, target.kind, schema] as readonly [string, MessageKind, object];
+  return isBuiltinProtocol(subprotocol) ? builtins.get(subprotocol) : undefined;
+}
+
+/**
+ * Loads the schemas of a built-in subprotocol (once per process) and makes its validator.
+ * The schemas are half a megabyte of data: they are imported only when strict mode asks.
+ */
+export function loadBuiltinValidator(subprotocol: string): Promise<SchemaValidator | undefined> {
+  if (!isBuiltinProtocol(subprotocol)) return Promise.resolve(undefined);
+  const protocol = subprotocol;
+  let pending = loading.get(protocol);
+  if (!pending) {
+    pending = protocolSchemaLoaders[protocol]().then((schemas) => {
+      // The generated schemas were checked by the generator and by the tests; no meta-schema pass.
+      const entries = schemas.map((schema) => {
+        const target = parseSchemaId(schema.$id);
+        if (!target) {
+          throw new Error(
+            `generated schema with unexpected $id ${schema.$id}; run npm run generate`,
+          );
+        }
+        return [target.method, target.kind, schema] as readonly [string, MessageKind, object];
+      });
+      const validator = new SchemaValidator(protocol, entries);
+      builtins.set(protocol, validator);
+      return validator;
     });
-    validator = new SchemaValidator(protocol, entries);
-    builtins.set(protocol, validator);
+    loading.set(protocol, pending);
   }
-  return validator;
+  return pending;
 }

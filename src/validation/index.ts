@@ -4,7 +4,7 @@ export {
   type SchemaValidator,
   type Validator,
 } from "./validator.js";
-export { getBuiltinValidator } from "./builtin.js";
+export { getBuiltinValidator, isBuiltinProtocol, loadBuiltinValidator } from "./builtin.js";
 export {
   KEYWORD_ERROR_CODES,
   validationErrorCode,

@@ -67,8 +67,8 @@ describe("generated types from the package entry", () => {
     expectTypeOf<Entry.OCPP16.HeartbeatRequest>().toEqualTypeOf<OCPP16.HeartbeatRequest>();
     // @ts-expect-error OCPP16 is exported with `export type`: no value at run time
     expectTypeOf(Entry.OCPP16).toBeObject();
-    // @ts-expect-error the schemas are re-exported with `export type` too: no value
-    expectTypeOf(Entry.ocpp16Schemas).toBeArray();
+    // @ts-expect-error the schema loaders are re-exported with `export type` too: no value
+    expectTypeOf(Entry.protocolSchemaLoaders).toBeObject();
   });
 });
 

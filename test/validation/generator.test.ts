@@ -16,11 +16,17 @@ import {
   ocpp201Directions,
   ocpp21Directions,
   protocolDirections,
-  protocolSchemas,
+  protocolSchemaLoaders,
 } from "../../src/generated/index.js";
 import { parseSchemaId } from "../../src/validation/schema-id.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
+
+const protocolSchemas = {
+  "ocpp1.6": await protocolSchemaLoaders["ocpp1.6"](),
+  "ocpp2.0.1": await protocolSchemaLoaders["ocpp2.0.1"](),
+  "ocpp2.1": await protocolSchemaLoaders["ocpp2.1"](),
+};
 
 function specOf(protocol: ProtocolSpec["protocol"]): ProtocolSpec {
   const spec = PROTOCOLS.find((p) => p.protocol === protocol);
