@@ -1,7 +1,6 @@
 import { ReconnectingClient, type OpenedTransport } from "../client/reconnecting-client.js";
 import { BASE_CLIENT_OPTION_KEYS, type BaseClientOptions } from "../client/client-options.js";
 import { ConnectionClosedError } from "../protocol/errors.js";
-import { rejectUnknownOptions } from "../rpc/options.js";
 import { BrowserTransport } from "../transport/browser-transport.js";
 
 /** Options of `BrowserOCPPClient`: the shared client options (browsers set no headers). */
@@ -21,13 +20,7 @@ const BROWSER_OPTION_KEYS = new Set<string>(BASE_CLIENT_OPTION_KEYS);
  */
 export class BrowserOCPPClient<const P extends string = string> extends ReconnectingClient<P> {
   constructor(options: BrowserClientOptions<P>) {
-    super(options, "BrowserOCPPClient");
-    rejectUnknownOptions("BrowserOCPPClient", options, BROWSER_OPTION_KEYS);
-  }
-
-  override reconfigure(options: Partial<BrowserClientOptions<P>>): void {
-    rejectUnknownOptions("reconfigure()", options, BROWSER_OPTION_KEYS);
-    super.reconfigure(options);
+    super(options, "BrowserOCPPClient", BROWSER_OPTION_KEYS);
   }
 
   protected openTransport(

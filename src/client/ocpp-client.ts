@@ -2,7 +2,7 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import { ConnectionClosedError, UnexpectedHttpResponse } from "../protocol/errors.js";
 import { getPackageIdent } from "../package-ident.js";
-import { checkNumber, rejectUnknownOptions } from "../rpc/options.js";
+import { checkNumber } from "../rpc/options.js";
 import {
   buildClientTlsOptions,
   checkClientSecurity,
@@ -70,8 +70,7 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
   private nodeInput: Partial<ClientOptions<P>>;
 
   constructor(options: ClientOptions<P>) {
-    super(options, "OCPPClient");
-    rejectUnknownOptions("OCPPClient", options, CLIENT_OPTION_KEYS);
+    super(options, "OCPPClient", CLIENT_OPTION_KEYS);
     this.nodeInput = { ...options };
     this.node = resolveNodeOptions(this.nodeInput, this.connection.endpoint);
     this.keepAliveSweeper = new KeepAliveSweeper(
@@ -85,10 +84,12 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
   }
 
   override reconfigure(options: Partial<ClientOptions<P>>): void {
-    rejectUnknownOptions("reconfigure()", options, CLIENT_OPTION_KEYS);
+    // Checked before anything changes (the base class applies the shared options).
+    const nodeInput = { ...this.nodeInput, ...options };
+    const node = resolveNodeOptions(nodeInput, options.endpoint ?? this.connection.endpoint);
     super.reconfigure(options);
-    this.nodeInput = { ...this.nodeInput, ...options };
-    this.node = resolveNodeOptions(this.nodeInput, this.connection.endpoint);
+    this.nodeInput = nodeInput;
+    this.node = node;
     this.keepAliveSweeper?.setTickMs(KeepAliveSweeper.tickFor(this.rpcOptions.pingIntervalMs));
   }
 

@@ -1,6 +1,6 @@
 import { ConnectionClosedError } from "../protocol/errors.js";
 import { RpcEngine } from "../rpc/engine.js";
-import { mergeRpcOptions, RPC_DEFAULTS } from "../rpc/options.js";
+import { mergeRpcOptions, rejectUnknownOptions, RPC_DEFAULTS } from "../rpc/options.js";
 import { checkStrictValidators, prepareValidator } from "../rpc/strict-mode.js";
 import { ConnectionState, type OpenEvent, type RpcOptions } from "../rpc/types.js";
 import type { Transport } from "../transport/transport.js";
@@ -45,10 +45,19 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectAttempt = 0;
 
-  constructor(options: BaseClientOptions<P>, component: string) {
+  /**
+   * `optionKeys`: every option the concrete class accepts; anything else is refused here and
+   * by reconfigure().
+   */
+  constructor(
+    options: BaseClientOptions<P>,
+    component: string,
+    private readonly optionKeys: ReadonlySet<string>,
+  ) {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`${component}: options must be an object`);
     }
+    rejectUnknownOptions(component, options, optionKeys);
     const connection = resolveConnectionOptions(options);
     super(connection.identity, mergeRpcOptions(RPC_DEFAULTS, options));
     checkStrictValidators(component, this.rpcOptions, connection.protocols);
@@ -100,7 +109,7 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
   }
 
   private async attempt(): Promise<OpenEvent> {
-    const protocols = this._protocol ? [this._protocol] : this.connection.protocols;
+    const protocols = this.offeredProtocols();
     const url = buildConnectionUrl(
       this.connection.endpoint,
       this.connection.identity,
@@ -180,14 +189,19 @@ export abstract class ReconnectingClient<P extends string = string> extends RpcE
   }
 
   /**
-   * Changes options at run time. A new identity or endpoint takes effect at the next
-   * connect() (close() first).
+   * Changes options at run time, all or nothing: every option is checked before any takes
+   * effect. A new identity or endpoint takes effect at the next connect() (close() first).
    */
   reconfigure(options: Partial<BaseClientOptions<P>>): void {
+    rejectUnknownOptions("reconfigure()", options, this.optionKeys);
     const connection = resolveConnectionOptions(options, this.connection);
     const rpc: Partial<RpcOptions> = options;
+    checkStrictValidators(
+      "reconfigure()",
+      mergeRpcOptions(this.rpcOptions, rpc),
+      connection.protocols,
+    );
     this.reconfigureRpc(rpc);
-    checkStrictValidators("reconfigure()", this.rpcOptions, connection.protocols);
     this.connection = connection;
     this.applyQueuePolicy();
   }
