@@ -1,19 +1,9 @@
-import type { ClientRequest, IncomingMessage } from "node:http";
-import WebSocket from "ws";
-import { ConnectionClosedError, UnexpectedHttpResponse } from "../protocol/errors.js";
-import { getPackageIdent } from "../package-ident.js";
-import { checkNumber } from "../rpc/options.js";
-import {
-  buildClientTlsOptions,
-  checkClientSecurity,
-  encodeBasicAuth,
-  SecurityProfile,
-  type TLSOptions,
-} from "../security/index.js";
+import type WebSocket from "ws";
+import type { SecurityProfile, TLSOptions } from "../security/index.js";
 import { KeepAliveSweeper } from "../transport/keep-alive.js";
-import { NodeTransport } from "../transport/node-transport.js";
 import { BASE_CLIENT_OPTION_KEYS, type BaseClientOptions } from "./client-options.js";
-import { ReconnectingClient, type OpenedTransport } from "./reconnecting-client.js";
+import { NodeConnector, resolveNodeOptions } from "./node-connector.js";
+import { StationClient } from "./station-client.js";
 
 /** Options of the Node `OCPPClient`. */
 export interface ClientOptions<P extends string = string> extends BaseClientOptions<P> {
@@ -47,16 +37,6 @@ const CLIENT_OPTION_KEYS = new Set<string>([
   "wsOpts",
 ]);
 
-interface NodeConnectionOptions {
-  securityProfile: SecurityProfile;
-  password: string | Buffer | undefined;
-  tls: TLSOptions | undefined;
-  headers: Record<string, string>;
-  handshakeTimeoutMs: number;
-  maxPayloadBytes: number;
-  wsOpts: WebSocket.ClientOptions;
-}
-
 /**
  * The charging-station side: an OCPP-J client over Node's `ws`.
  *
@@ -65,14 +45,17 @@ interface NodeConnectionOptions {
  * await client.connect();
  * await client.call("Heartbeat", {});
  */
-export class OCPPClient<const P extends string = string> extends ReconnectingClient<P> {
-  private node: NodeConnectionOptions;
+export class OCPPClient<const P extends string = string> extends StationClient<P> {
+  private readonly connector: NodeConnector;
   private nodeInput: Partial<ClientOptions<P>>;
 
   constructor(options: ClientOptions<P>) {
-    super(options, "OCPPClient", CLIENT_OPTION_KEYS);
+    const connector = new NodeConnector();
+    super(options, "OCPPClient", CLIENT_OPTION_KEYS, connector);
+    this.connector = connector;
     this.nodeInput = { ...options };
-    this.node = resolveNodeOptions(this.nodeInput, this.connection.endpoint);
+    connector.node = resolveNodeOptions(this.nodeInput, this.connection.endpoint);
+    connector.identity = this.connection.identity;
     this.keepAliveSweeper = new KeepAliveSweeper(
       KeepAliveSweeper.tickFor(this.rpcOptions.pingIntervalMs),
     );
@@ -80,7 +63,7 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
 
   /** The security profile in force (declared, or inferred from the options). */
   get securityProfile(): SecurityProfile {
-    return this.node.securityProfile;
+    return this.connector.node.securityProfile;
   }
 
   override reconfigure(options: Partial<ClientOptions<P>>): void {
@@ -89,106 +72,8 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
     const node = resolveNodeOptions(nodeInput, options.endpoint ?? this.connection.endpoint);
     super.reconfigure(options);
     this.nodeInput = nodeInput;
-    this.node = node;
+    this.connector.node = node;
+    this.connector.identity = this.connection.identity;
     this.keepAliveSweeper?.setTickMs(KeepAliveSweeper.tickFor(this.rpcOptions.pingIntervalMs));
   }
-
-  protected openTransport(
-    url: string,
-    protocols: readonly string[],
-    signal: AbortSignal,
-  ): Promise<OpenedTransport> {
-    const { password, headers, handshakeTimeoutMs, maxPayloadBytes, wsOpts, securityProfile, tls } =
-      this.node;
-    const requestHeaders: Record<string, string> = { "user-agent": getPackageIdent(), ...headers };
-    if (password !== undefined)
-      requestHeaders.authorization = encodeBasicAuth(this.connection.identity, password);
-    const tlsOptions =
-      securityProfile >= SecurityProfile.TLS_BASIC_AUTH
-        ? buildClientTlsOptions(securityProfile, tls)
-        : tls
-          ? { ...tls }
-          : {};
-    const ws = new WebSocket(url, [...protocols], {
-      perMessageDeflate: false,
-      handshakeTimeout: handshakeTimeoutMs,
-      maxPayload: maxPayloadBytes,
-      ...tlsOptions,
-      ...wsOpts,
-      headers: { ...requestHeaders, ...wsOpts.headers },
-    });
-
-    const transport = new NodeTransport(ws, true);
-
-    return new Promise<OpenedTransport>((resolve, reject) => {
-      let response: IncomingMessage | undefined;
-      const cleanup = () => {
-        signal.removeEventListener("abort", onAbort);
-        ws.removeListener("unexpected-response", onUnexpectedResponse);
-        ws.removeListener("upgrade", onUpgrade);
-        ws.removeListener("error", fail);
-        ws.removeListener("open", onOpen);
-      };
-      function fail(err: Error) {
-        cleanup();
-        // Keep the socket's late errors from becoming unhandled 'error' events.
-        ws.on("error", () => undefined);
-        ws.terminate();
-        reject(err);
-      }
-      const onAbort = () => fail(new ConnectionClosedError("Connection aborted", 1001));
-      signal.addEventListener("abort", onAbort, { once: true });
-      const onUnexpectedResponse = (request: ClientRequest, res: IncomingMessage) => {
-        const err = new UnexpectedHttpResponse(res.statusCode ?? 0, res.statusMessage);
-        err.request = request;
-        err.response = res;
-        res.resume();
-        fail(err);
-      };
-      const onUpgrade = (res: IncomingMessage) => (response = res);
-      const onOpen = () => {
-        cleanup();
-        resolve({ transport, response });
-      };
-      ws.once("unexpected-response", onUnexpectedResponse);
-      ws.once("upgrade", onUpgrade);
-      ws.once("error", fail);
-      ws.once("open", onOpen);
-    });
-  }
-}
-
-function resolveNodeOptions(
-  options: Partial<ClientOptions<string>>,
-  endpoint: string,
-): NodeConnectionOptions {
-  const {
-    password,
-    tls,
-    headers = {},
-    handshakeTimeoutMs = 30_000,
-    maxPayloadBytes = 10 * 1024 * 1024,
-    wsOpts = {},
-  } = options;
-  checkNumber("handshakeTimeoutMs", handshakeTimeoutMs, 1);
-  checkNumber("maxPayloadBytes", maxPayloadBytes, 1, true);
-  if (typeof headers !== "object" || headers === null)
-    throw new TypeError("option 'headers' must be an object");
-  let securityProfile = options.securityProfile;
-  if (securityProfile === undefined) {
-    // No declared profile (ocpp-rpc style): take the one the options describe, without checks.
-    const secure = /^(wss|https):/i.test(endpoint);
-    securityProfile = secure
-      ? tls?.cert
-        ? SecurityProfile.TLS_CLIENT_CERT
-        : password !== undefined
-          ? SecurityProfile.TLS_BASIC_AUTH
-          : SecurityProfile.NONE
-      : password !== undefined
-        ? SecurityProfile.BASIC_AUTH
-        : SecurityProfile.NONE;
-  } else {
-    checkClientSecurity({ securityProfile, endpoint, password, tls });
-  }
-  return { securityProfile, password, tls, headers, handshakeTimeoutMs, maxPayloadBytes, wsOpts };
 }

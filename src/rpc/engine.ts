@@ -1,36 +1,27 @@
 import { EventEmitter } from "eventemitter3";
-import {
-  ConnectionClosedError,
-  createRPCError,
-  RPCError,
-  RPCFrameworkError,
-  RPCInternalError,
-  RPCMessageTypeNotSupportedError,
-  RPCNotImplementedError,
-} from "../protocol/errors.js";
-import {
-  decodeFrame,
-  encodeCall,
-  encodeCallError,
-  encodeCallResult,
-  UNREADABLE_MESSAGE_ID,
-  type OCPPMessage,
-} from "../protocol/frame.js";
+import { ConnectionClosedError, RPCMessageTypeNotSupportedError } from "../protocol/errors.js";
+import { encodeCall } from "../protocol/frame.js";
 import { MessageType } from "../protocol/message-type.js";
-import { protocolFamily, wireErrorCode, type ProtocolFamily } from "../protocol/version.js";
+import { protocolFamily, type ProtocolFamily } from "../protocol/version.js";
 import { jitteredInterval, type KeepAliveSweeper } from "../transport/keep-alive.js";
-import type { RawFrame, Transport, TransportListener } from "../transport/transport.js";
+import type { RawFrame, Transport } from "../transport/transport.js";
 import type { Validator } from "../validation/index.js";
-import { checkHandlerDirection, type Role } from "./direction.js";
-import { getErrorPlainObject } from "./error-details.js";
-import { HandlerRegistry } from "./handler-registry.js";
-import { InboundCall } from "./inbound-call.js";
-import { mergeRpcOptions } from "./options.js";
+import { readCallArgs, readSendArgs } from "./call-args.js";
 import { checkCloseArgs } from "./close-args.js";
+import { CloseSequence } from "./close-sequence.js";
+import { toError } from "./contain.js";
+import { checkHandlerDirection, type Role } from "./direction.js";
 import { EngineAdapter } from "./engine-adapter.js";
+import type { EngineCore } from "./engine-core.js";
+import { HandlerRegistry } from "./handler-registry.js";
+import type { InboundCall } from "./inbound-call.js";
+import { emptyInbound } from "./inbound/dispatcher.js";
+import { receiveFrame } from "./inbound/frame-router.js";
+import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.js";
+import { mergeRpcOptions } from "./options.js";
 import { OutboundCalls } from "./outbound-calls.js";
 import { PendingCall } from "./pending-call.js";
-import { isLenient, prepareValidator, resolveValidator } from "./strict-mode.js";
+import { applyValidation, refuseInvalid, validate } from "./strict-gate.js";
 import type {
   CallArgs,
   MethodOf,
@@ -44,7 +35,6 @@ import type {
 } from "./typed-api.js";
 import {
   ConnectionState,
-  NOREPLY,
   type CallHandler,
   type CallOptions,
   type ClientEvents,
@@ -55,71 +45,89 @@ import {
 } from "./types.js";
 
 const { CONNECTING, OPEN, CLOSING, CLOSED } = ConnectionState;
+const STATE_NAMES = ["connecting", "open", "closing", "closed"] as const;
 
 /** Shared, never written: see the lazy collections of RpcEngine. */
-const EMPTY_MAP: ReadonlyMap<string, unknown> = new Map();
 const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
 const NORMAL_CLOSE: CloseResult = Object.freeze({ code: 1000, reason: "" });
 
 /**
+ * How a role gets connections: the station side reconnects (client/reconnector.ts); a
+ * server-side client has none (the station reconnects).
+ */
+export interface ConnectionLifecycle {
+  /** The open connection was lost (not by close()): true when the role reconnects. */
+  willReconnect(): boolean;
+  /** Begins reconnecting (state is CONNECTING); called only when willReconnect() said so. */
+  startReconnect(): void;
+  /** close() during CONNECTING: stop the attempt or the back-off. */
+  abortConnecting(): void;
+}
+
+/**
  * The one OCPP-J RPC engine behind every client class: outbound calls (ids, queue with
- * `callConcurrency`, timeouts, abort signals), inbound dispatch (handlers, `reply()`,
- * NOREPLY), bad-message accounting, strict mode, keep-alive and close. It talks to the
- * network only through a `Transport`; roles add how a transport is obtained.
+ * `callConcurrency`, timeouts, abort signals), inbound routing and dispatch (rpc/inbound/),
+ * strict mode (strict-gate), middleware, keep-alive and close. It talks to the network only
+ * through a `Transport`; a ConnectionLifecycle says how transports are obtained.
  */
 export class RpcEngine<
   Out extends ProtocolMaps = NoMethods,
   In extends ProtocolMaps = NoMethods,
   Reserved extends string = never,
-> extends EventEmitter<ClientEvents> {
+>
+  extends EventEmitter<ClientEvents>
+  implements EngineCore
+{
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN;
   static readonly CLOSING = CLOSING;
   static readonly CLOSED = CLOSED;
 
-  protected _state: ConnectionState = CLOSED;
-  protected _protocol: string | undefined;
-  protected _identity: string;
-  protected rpcOptions: RpcOptions;
-  protected transport: Transport | undefined;
-  /** True once a connection has opened; decides what close() during CONNECTING reports. */
-  protected connectedOnce = false;
-  /** Keep queued (unsent) calls across a reconnect instead of rejecting them. */
-  protected keepQueueOnReconnect = false;
-  /** Most calls held while not OPEN; beyond it the oldest is rejected (offline queue). */
-  protected set offlineQueueLimit(limit: number) {
-    this.outbound.offlineLimit = limit;
-  }
-  /** Where this engine's keep-alive is ticked from; set by the role. */
-  protected keepAliveSweeper: KeepAliveSweeper | undefined;
+  /** @internal */ _state: ConnectionState = CLOSED;
+  /** @internal */ _identity: string;
+  /** @internal */ rpcOptions: RpcOptions;
+  /** @internal */ transport: Transport | undefined;
+  /** @internal */ family: ProtocolFamily = "other";
+  /** @internal */ validator: Validator | undefined;
+  /** @internal */ lenient = false;
+  /** @internal */ validatorLoading = false;
+  /** @internal */ readonly handlers = new HandlerRegistry();
+  /** @internal */ inbound: Map<string, InboundCall> = emptyInbound();
+  /** @internal */ readonly outbound: OutboundCalls;
+  /** @internal */ badMessages = 0;
+  /** @internal True once a connection has opened; decides what close() during CONNECTING reports. */
+  connectedOnce = false;
+  /** @internal Keep unsent calls while disconnected (offlineQueue); else they are refused at once. */
+  queueWhileOffline = false;
+  /** @internal How connections are obtained; undefined: never reconnects. */
+  lifecycle: ConnectionLifecycle | undefined;
+  /** @internal Which side this engine plays, for the direction checks of handle(). */
+  role: Role | undefined;
+  /** @internal Where this engine's keep-alive is ticked from; set by the role. */
+  keepAliveSweeper: KeepAliveSweeper | undefined;
 
-  private family: ProtocolFamily = "other";
-  private validator: Validator | undefined;
-  private lenient = false;
-  private validatorLoading = false;
-  private readonly handlers = new HandlerRegistry();
-  // Idle connections are the common case on a CSMS: these start shared and empty, and a
-  // connection gets its own on first write.
-  private inbound: Map<string, InboundCall> = EMPTY_MAP as Map<string, InboundCall>;
+  private _protocol: string | undefined;
   private rawQueue: string[] = EMPTY_ARRAY as string[];
-  private readonly outbound: OutboundCalls;
-  private badMessages = 0;
+  private middlewareStack: MiddlewareStack | undefined;
+  private messagePipeline: MessagePipeline | undefined;
+  private closing: CloseSequence | undefined;
   private closePromise: Promise<CloseResult> | undefined;
-  private closeWaiter: ((result: CloseResult) => void) | undefined;
-  private idleWaiter: (() => void) | undefined;
   private lastClose: CloseResult = NORMAL_CLOSE;
   private nextPingAt = 0;
   private lastPingAt = 0;
   private awaitingPong = false;
 
-  /** `options` are complete and checked (see mergeRpcOptions); a server shares one object among its clients. */
-  constructor(identity: string, options: Readonly<RpcOptions>) {
+  /**
+   * `options` are complete and checked (see mergeRpcOptions); a server shares one object, and
+   * one middleware stack, among its clients.
+   */
+  constructor(identity: string, options: Readonly<RpcOptions>, middleware?: MiddlewareStack) {
     super();
     this._identity = identity;
     this.rpcOptions = options;
-    const adapter = new EngineAdapter(this);
-    this.listener = adapter;
-    this.outbound = new OutboundCalls(adapter);
+    this.middlewareStack = middleware;
+    this.listener = new EngineAdapter(this);
+    this.outbound = new OutboundCalls(this.listener);
   }
 
   /** The station identity. */
@@ -142,35 +150,56 @@ export class RpcEngine<
     return this.transport?.bufferedAmount ?? 0;
   }
 
+  /** A listener that throws is the application's bug: reported as 'error', never thrown into the socket. */
+  override emit<E extends EventEmitter.EventNames<ClientEvents>>(
+    event: E,
+    ...args: EventEmitter.EventArgs<ClientEvents, E>
+  ): boolean {
+    try {
+      return super.emit(event, ...args);
+    } catch (err) {
+      if (event !== "error") this.reportError(err);
+      // A throwing 'error' listener leaves nobody to tell; the connection goes on.
+      return true;
+    }
+  }
+
+  /** @internal */
+  reportError(error: unknown): void {
+    if (this.listenerCount("error")) this.emit("error", toError(error));
+  }
+
   // ---------------------------------------------------------------- configuration
 
-  /** Changes RPC options at run time; checked like the constructor's. */
-  protected reconfigureRpc(options: Partial<RpcOptions>): void {
-    const next = mergeRpcOptions(this.rpcOptions, options);
-    this.rpcOptions = next;
-    this.applyValidation();
+  /** @internal Changes RPC options at run time; checked like the constructor's. */
+  reconfigureRpc(options: Partial<RpcOptions>): void {
+    this.rpcOptions = mergeRpcOptions(this.rpcOptions, options);
+    applyValidation(this);
     if (options.pingIntervalMs !== undefined && this.transport) this.startKeepAlive();
     this.outbound.pump();
   }
 
-  /** Sets the negotiated subprotocol and what follows from it (version rules, validator). */
-  protected setProtocol(protocol: string | undefined): void {
+  /** @internal Sets the negotiated subprotocol and what follows from it (version rules, validator). */
+  setProtocol(protocol: string | undefined): void {
     this._protocol = protocol;
     this.family = protocolFamily(protocol);
-    this.applyValidation();
+    applyValidation(this);
   }
 
-  private applyValidation(): void {
-    this.validator = resolveValidator(this.rpcOptions, this._protocol);
-    this.lenient = this.validator !== undefined && isLenient(this.rpcOptions, this._protocol!);
-    // Roles load the schemas before a connection opens; this covers reconfigure() turning
-    // strict mode on for an open one: refuse (never pass) until they are there.
-    const loading = prepareValidator(this.rpcOptions, this._protocol);
-    this.validatorLoading = loading !== undefined;
-    loading?.then(
-      () => this.applyValidation(),
-      (err: unknown) => this.reportHandlerError(err),
-    );
+  /**
+   * Adds a middleware around every inbound and outbound message of this connection (see
+   * `Middleware`). Runs in the order added.
+   */
+  use(middleware: Middleware): this {
+    (this.middlewareStack ??= new MiddlewareStack()).use(middleware);
+    return this;
+  }
+
+  /** @internal */
+  pipeline(): MessagePipeline | undefined {
+    const stack = this.middlewareStack;
+    if (stack === undefined || stack.list.length === 0) return undefined;
+    return (this.messagePipeline ??= new MessagePipeline(this, stack));
   }
 
   // ---------------------------------------------------------------- handlers
@@ -221,11 +250,8 @@ export class RpcEngine<
     this.handlers.set(protocol, method, handler as CallHandler);
   }
 
-  /** Which side this engine plays, for the direction checks of handle(). */
-  protected role: Role | undefined;
-
-  /** The subprotocols this engine may end up speaking. */
-  protected offeredProtocols(): readonly string[] {
+  /** @internal The subprotocols this engine may end up speaking. */
+  offeredProtocols(): readonly string[] {
     return this._protocol !== undefined ? [this._protocol] : [];
   }
 
@@ -254,7 +280,8 @@ export class RpcEngine<
    * Calls a method on the peer: `call(method, params?, options?)` or
    * `call(protocol, method, params, options?)`. Resolves with the result; rejects with the
    * peer's `RPCError`, a `TimeoutError`, the abort signal's reason, or a
-   * `ConnectionClosedError`. Calls made while CONNECTING wait for the connection.
+   * `ConnectionClosedError`. Calls made during the first connect() wait for it; calls made
+   * while disconnected are refused at once unless `offlineQueue` is on.
    *
    * @example
    * const res = await client.call("BootNotification", { chargePointVendor: "V", chargePointModel: "M" });
@@ -274,49 +301,39 @@ export class RpcEngine<
     options?: CallOptions,
   ): Promise<unknown>;
   call(...args: unknown[]): Promise<unknown> {
-    let protocol: unknown, method: unknown, params: unknown, options: unknown;
-    if (this.isProtocolForm(args)) [protocol, method, params, options] = args;
-    else [method, params, options] = args;
-
-    if (typeof method !== "string" || method.length === 0) {
-      return Promise.reject(
-        new TypeError("call(method, params): method must be a non-empty string"),
-      );
+    const request = readCallArgs(args, this._protocol, this.rpcOptions.callTimeoutMs);
+    if (request instanceof Error) return Promise.reject(request);
+    const { method, options } = request;
+    const refused = this.refusesCalls();
+    if (refused) {
+      return Promise.reject(new ConnectionClosedError(`Cannot call '${method}': ${refused}`));
     }
-    const opts = (options ?? {}) as CallOptions;
-    if (typeof opts !== "object") {
-      return Promise.reject(new TypeError("call(): options must be an object"));
-    }
-    if (protocol !== undefined && this._protocol !== undefined && protocol !== this._protocol) {
-      return Promise.reject(
-        new RPCMessageTypeNotSupportedError(
-          `call(${JSON.stringify(protocol)}, '${method}'): this connection negotiated '${this._protocol}'`,
-        ),
-      );
-    }
-    if (this._state === CLOSED || this._state === CLOSING) {
-      return Promise.reject(
-        new ConnectionClosedError(`Cannot call '${method}': the connection is ${this.stateName()}`),
-      );
-    }
-    const timeoutMs = opts.timeoutMs ?? opts.callTimeoutMs ?? this.rpcOptions.callTimeoutMs;
-    if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-      return Promise.reject(new RangeError(`call('${method}'): timeoutMs must be a number >= 0`));
-    }
-    const signal = opts.signal;
+    const signal = options.signal;
     // AbortSignal semantics: the call rejects with the reason exactly as the caller gave it.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (signal?.aborted) return Promise.reject(signal.reason);
-
     const call = new PendingCall(
       method,
-      params === undefined ? {} : params,
-      timeoutMs,
-      opts,
-      protocol as string | undefined,
+      request.params,
+      request.timeoutMs,
+      options,
+      request.protocol,
     );
     this.outbound.submit(call);
     return call.promise;
+  }
+
+  /** Why a new call cannot be taken now, or undefined when it can (sent or queued). */
+  private refusesCalls(): string | undefined {
+    if (this._state === CLOSED || this._state === CLOSING) {
+      return `the connection is ${STATE_NAMES[this._state]}`;
+    }
+    if (this._state === CONNECTING && this.connectedOnce && !this.queueWhileOffline) {
+      // Reconnecting after a drop: without the offline queue a call fails now, rather than
+      // waiting an unknown time for a connection (seed 002 offlineQueue).
+      return "the connection was lost and is reconnecting (offlineQueue is off)";
+    }
+    return undefined;
   }
 
   /**
@@ -324,57 +341,32 @@ export class RpcEngine<
    * 2.1 Part 4 §4.2.4): no answer is expected. Resolves once handed to the socket.
    */
   send(...args: unknown[]): Promise<void> {
-    let protocol: unknown, method: unknown, params: unknown;
-    if (args.length >= 3) [protocol, method, params] = args;
-    else [method, params] = args;
-    if (typeof method !== "string" || method.length === 0) {
-      return Promise.reject(
-        new TypeError("send(method, params): method must be a non-empty string"),
-      );
-    }
-    if (protocol !== undefined && protocol !== this._protocol) {
-      return Promise.reject(
-        new RPCMessageTypeNotSupportedError(
-          `send() for ${JSON.stringify(protocol)} on a '${this._protocol}' connection`,
-        ),
-      );
-    }
-    if (this.family !== "2.1") {
-      return Promise.reject(
-        new RPCMessageTypeNotSupportedError(
-          `SEND messages need OCPP 2.1; this connection negotiated '${this._protocol ?? "none"}'`,
-        ),
-      );
-    }
-    if (this._state !== OPEN || !this.transport) {
-      return Promise.reject(
-        new ConnectionClosedError(`Cannot send '${method}': the connection is ${this.stateName()}`),
-      );
-    }
-    const payload = params === undefined ? {} : params;
-    const invalid = this.validate(method, "request", payload);
+    const closedState =
+      this._state !== OPEN || !this.transport ? STATE_NAMES[this._state] : undefined;
+    const request = readSendArgs(args, this._protocol, this.family, closedState);
+    if (request instanceof Error) return Promise.reject(request);
+    const { method, params } = request;
+    const invalid = validate(this, method, "request", params);
     const messageId = this.outbound.nextId();
-    if (invalid && this.strictFailure(invalid, messageId, method, payload, null, true, true)) {
+    if (invalid && refuseInvalid(this, invalid, messageId, method, params, null, true, true)) {
       return Promise.reject(invalid);
     }
     let text: string;
     try {
-      text = encodeCall(messageId, method, payload, MessageType.SEND);
+      text = encodeCall(messageId, method, params, MessageType.SEND);
     } catch (err) {
       return Promise.reject(
         new TypeError(`send('${method}'): params cannot be serialised`, { cause: err }),
       );
     }
     if (this.listenerCount("send")) {
-      this.emit("send", { outbound: true, messageId, method, params: payload });
+      this.emit("send", { outbound: true, messageId, method, params });
     }
     this.sendFrame(text);
     return Promise.resolve();
   }
 
-  /**
-   * Sends a frame as it is (advanced use). While CONNECTING it is queued until open.
-   */
+  /** Sends a frame as it is (advanced use). While CONNECTING it is queued until open. */
   sendRaw(message: string): void {
     if (typeof message !== "string") {
       throw new TypeError("sendRaw(message): message must be a string (OCPP-J uses text frames)");
@@ -385,26 +377,18 @@ export class RpcEngine<
     } else if (this.transport?.writable) {
       this.sendFrame(message);
     } else {
-      throw new ConnectionClosedError(`Cannot send: the connection is ${this.stateName()}`);
+      throw new ConnectionClosedError(`Cannot send: the connection is ${STATE_NAMES[this._state]}`);
     }
-  }
-
-  private isProtocolForm(args: unknown[]): boolean {
-    // call(protocol, method, params, options?) vs call(method, params?, options?): the
-    // protocol form has a string second argument and a protocol name first.
-    const [first, second] = args;
-    if (typeof first !== "string" || typeof second !== "string") return false;
-    return protocolFamily(first) !== "other" || first === this._protocol;
-  }
-
-  /** @internal True while calls may be written. */
-  canTransmit(): boolean {
-    return this._state === OPEN && this.transport !== undefined;
   }
 
   /** @internal */
   callConcurrency(): number {
     return this.rpcOptions.callConcurrency;
+  }
+
+  /** @internal True while calls may be written. */
+  canTransmit(): boolean {
+    return this._state === OPEN && this.transport !== undefined;
   }
 
   /** @internal Writes an outbound call (see OutboundCalls); returns why it was refused, if so. */
@@ -415,8 +399,8 @@ export class RpcEngine<
         `call('${call.protocol}', '${call.method}'): this connection negotiated '${this._protocol ?? "none"}'`,
       );
     }
-    const invalid = this.validate(call.method, "request", call.params);
-    if (invalid && this.strictFailure(invalid, id, call.method, call.params, null, true, true)) {
+    const invalid = validate(this, call.method, "request", call.params);
+    if (invalid && refuseInvalid(this, invalid, id, call.method, call.params, null, true, true)) {
       return invalid;
     }
     let text: string;
@@ -438,22 +422,30 @@ export class RpcEngine<
     return undefined;
   }
 
-  private sendFrame(text: string): void {
+  /** @internal */
+  sendFrame(text: string): void {
     if (this.listenerCount("message")) this.emit("message", { message: text, outbound: true });
-    this.transport!.send(text);
+    const pipeline = this.pipeline();
+    if (pipeline) pipeline.outbound(text);
+    else this.transport!.send(text);
   }
 
   /** Rejects every call (and raw frame) waiting for a free slot or the connection. */
-  protected rejectQueued(error: Error): void {
+  private rejectQueued(error: Error): void {
     this.rawQueue = EMPTY_ARRAY as string[];
     this.outbound.rejectQueued(error);
   }
 
-  // ---------------------------------------------------------------- inbound
+  // ---------------------------------------------------------------- transport events
 
-  private readonly listener: TransportListener;
+  private readonly listener: EngineAdapter;
 
-  /** @internal Transport events, routed by EngineListener. */
+  /** @internal */
+  onFrame(data: RawFrame, isBinary: boolean): void {
+    receiveFrame(this, data, isBinary);
+  }
+
+  /** @internal */
   onTransportError(error: Error): void {
     if (this.listenerCount("socketError")) this.emit("socketError", error);
   }
@@ -464,426 +456,52 @@ export class RpcEngine<
   }
 
   /** @internal */
-  onFrame(data: RawFrame, isBinary: boolean): void {
-    if (this.rpcOptions.deferPingsOnActivity) this.deferPing();
-    const text = typeof data === "string" ? data : data.toString("utf8");
-    if (this.listenerCount("message")) this.emit("message", { message: text, outbound: false });
-
-    if (isBinary) {
-      // OCPP-J frames are UTF-8 JSON text (J16 §4.1.2); a binary frame is not a message.
-      this.onBadMessage(
-        data,
-        text,
-        new RPCFrameworkError("Binary frames are not supported; OCPP-J uses text frames"),
-        UNREADABLE_MESSAGE_ID,
-        true,
-        undefined,
-      );
-      return;
-    }
-    // Some stations send empty frames as a keep-alive; they carry nothing to answer.
-    if (text.length === 0) return;
-
-    const decoded = decodeFrame(text, this.family);
-    if (!decoded.ok) {
-      this.onBadMessage(
-        data,
-        text,
-        decoded.error,
-        decoded.messageId,
-        decoded.respond,
-        decoded.responseId,
-      );
-      return;
-    }
-    const message = decoded.message;
-    switch (message[0]) {
-      case MessageType.CALL:
-        this.onCall(data, text, message[1], message[2], message[3]);
-        break;
-      case MessageType.CALLRESULT:
-        this.onCallResult(data, text, message);
-        break;
-      case MessageType.CALLERROR:
-        this.onCallError(data, text, message);
-        break;
-      case MessageType.CALLRESULTERROR:
-        this.badMessages = 0;
-        this.emitResponse(message);
-        this.emit("callResultError", {
-          messageId: message[1],
-          errorCode: message[2],
-          errorDescription: message[3],
-          errorDetails: message[4],
-        });
-        break;
-      case MessageType.SEND:
-        this.onSend(message[1], message[2], message[3]);
-        break;
-    }
-  }
-
-  private onBadMessage(
-    buffer: RawFrame,
-    text: string,
-    error: RPCError,
-    messageId: string,
-    respond: boolean,
-    responseId: string | undefined,
-  ): void {
-    this.badMessages++;
-    let response: OCPPMessage | null = null;
-    if (respond) {
-      response = [
-        MessageType.CALLERROR,
-        messageId,
-        wireErrorCode(error.rpcErrorCode, this.family),
-        error.message,
-        error.details,
-      ];
-    }
-    // A malformed answer to a call we are waiting for fails that call now, not at timeout.
-    const waiting = responseId !== undefined ? this.outbound.get(responseId) : undefined;
-    if (waiting) {
-      this.outbound.settle(waiting);
-      waiting.reject(error);
-    }
-    if (this.listenerCount("badMessage")) {
-      this.emit("badMessage", { message: text, buffer, error, response });
-    }
-    if (response && this.transport?.writable) {
-      this.sendFrame(encodeCallError(messageId, response[2], response[3], response[4]));
-    }
-    if (this.badMessages > this.rpcOptions.maxBadMessages && this._state === OPEN) {
-      void this.close({ code: 1002, reason: "Too many bad messages" });
-    }
-  }
-
-  private emitResponse(payload: OCPPMessage): void {
-    if (this.listenerCount("response")) this.emit("response", { outbound: false, payload });
-  }
-
-  private onCallResult(
-    buffer: RawFrame,
-    text: string,
-    message: [typeof MessageType.CALLRESULT, string, unknown],
-  ): void {
-    const id = message[1];
-    const call = this.outbound.get(id);
-    if (!call) {
-      this.onUnmatchedResponse(buffer, text, message, "CALLRESULT");
-      return;
-    }
-    this.badMessages = 0;
-    this.emitResponse(message);
-    const result = message[2];
-    this.outbound.settle(call);
-    const invalid = this.validate(call.method, "response", result);
-    if (
-      invalid &&
-      this.strictFailure(invalid, id, call.method, call.params, result, false, false)
-    ) {
-      if (this.family === "2.1" && this.transport?.writable) {
-        // 2.1 Part 4 §4.2.3: a CALLRESULT that cannot be processed is answered with CALLRESULTERROR.
-        this.sendFrame(
-          encodeCallError(
-            id,
-            wireErrorCode(invalid.rpcErrorCode, this.family),
-            invalid.message,
-            invalid.details,
-            MessageType.CALLRESULTERROR,
-          ),
-        );
-      }
-      this.emitCallError(true, id, call.method, call.params, invalid);
-      call.reject(invalid);
-      return;
-    }
-    if (this.listenerCount("callResult")) {
-      this.emit("callResult", {
-        outbound: true,
-        messageId: id,
-        method: call.method,
-        params: call.params,
-        result,
-      });
-    }
-    call.resolve(result);
-  }
-
-  private onCallError(
-    buffer: RawFrame,
-    text: string,
-    message: [typeof MessageType.CALLERROR, string, string, string, Record<string, unknown>],
-  ): void {
-    const id = message[1];
-    const call = this.outbound.get(id);
-    if (!call) {
-      this.onUnmatchedResponse(buffer, text, message, "CALLERROR");
-      return;
-    }
-    this.badMessages = 0;
-    this.emitResponse(message);
-    this.outbound.settle(call);
-    const error = createRPCError(message[2], message[3], message[4]);
-    this.emitCallError(true, id, call.method, call.params, error);
-    call.reject(error);
-  }
-
-  private onUnmatchedResponse(
-    buffer: RawFrame,
-    text: string,
-    message: OCPPMessage,
-    kind: string,
-  ): void {
-    if (this.outbound.takeAbandoned(message[1])) {
-      // The late answer to a call that timed out or was aborted: expected, not malformed.
-      this.emitResponse(message);
-      return;
-    }
-    this.onBadMessage(
-      buffer,
-      text,
-      new RPCFrameworkError(`Received ${kind} for unknown message id: ${message[1]}`),
-      message[1],
-      false,
-      undefined,
+  onTransportClose(code: number, reason: string): void {
+    this.transport = undefined;
+    this.stopKeepAlive();
+    const result = { code, reason };
+    const error = new ConnectionClosedError(
+      `Connection closed (${code}${reason ? `: ${reason}` : ""}) before an answer arrived`,
+      code,
     );
-  }
-
-  private onCall(
-    buffer: RawFrame,
-    text: string,
-    id: string,
-    method: string,
-    params: unknown,
-  ): void {
-    if (this.inbound.has(id)) {
-      // J16 §4.2.3: "an existing call with the same unique identifier is being handled already".
-      this.onBadMessage(
-        buffer,
-        text,
-        new RPCFrameworkError(`Already processing a call with message id: ${id}`),
-        id,
-        true,
-        undefined,
+    const closing = this._state === CLOSING;
+    const reconnect = !closing && this._state === OPEN && this.lifecycle?.willReconnect() === true;
+    // Leave OPEN before anything is rejected: a freed slot must not send on a dead socket.
+    if (!closing) this._state = reconnect ? CONNECTING : CLOSING;
+    this.abandonPending(error);
+    if (reconnect && !this.queueWhileOffline) {
+      this.rejectQueued(
+        new ConnectionClosedError("Connection lost before the call was sent", code),
       );
-      return;
     }
-    this.badMessages = 0;
-    if (this.listenerCount("call")) {
-      this.emit("call", {
-        outbound: false,
-        messageId: id,
-        method,
-        params,
-        payload: [MessageType.CALL, id, method, params],
-      });
-    }
-    const handler = this.handlers.find(this._protocol, method);
-    const wildcard = handler ? undefined : this.handlers.wildcard;
-    if (!handler && !wildcard) {
-      this.answerError(
-        id,
-        method,
-        params,
-        new RPCNotImplementedError(`Unable to handle '${method}' calls`),
-      );
-      return;
-    }
-    const invalid = this.validate(method, "request", params);
-    if (invalid && this.strictFailure(invalid, id, method, params, null, false, true)) {
-      this.answerError(id, method, params, invalid);
-      return;
-    }
-    const call = new InboundCall(this, id, method, params, this._protocol);
-    let returned: unknown;
-    try {
-      returned = handler ? handler(call) : wildcard!(method, call);
-    } catch (err) {
-      call.answer(err instanceof Error ? err : new Error(String(err)));
-      return;
-    }
-    if (call.settled) return;
-    if (isThenable(returned)) {
-      if (this.inbound === EMPTY_MAP) this.inbound = new Map();
-      this.inbound.set(id, call);
-      returned.then(
-        (value) => call.answer(value),
-        (err: unknown) => call.answer(err instanceof Error ? err : new Error(String(err))),
-      );
+    this.emit("disconnect", result);
+    if (reconnect) {
+      this.lifecycle!.startReconnect();
     } else {
-      call.answer(returned);
+      if (!closing) this.emit("closing");
+      this.finishClose(result);
     }
-  }
-
-  private onSend(id: string, method: string, params: unknown): void {
-    this.badMessages = 0;
-    if (this.listenerCount("send"))
-      this.emit("send", { outbound: false, messageId: id, method, params });
-    const invalid = this.validate(method, "request", params);
-    // A SEND is never answered (2.1 Part 4 §4.2.4): a refused one is only reported.
-    if (invalid && this.strictFailure(invalid, id, method, params, null, false, true)) return;
-    const handler = this.handlers.find(this._protocol, method);
-    const wildcard = handler ? undefined : this.handlers.wildcard;
-    if (!handler && !wildcard) return;
-    const call = new InboundCall(this, id, method, params, this._protocol, true);
-    try {
-      const returned = handler ? handler(call) : wildcard!(method, call);
-      if (isThenable(returned)) {
-        returned.then(undefined, (err: unknown) => this.reportHandlerError(err));
-      }
-    } catch (err) {
-      this.reportHandlerError(err);
-    }
-  }
-
-  private reportHandlerError(err: unknown): void {
-    if (this.listenerCount("error")) {
-      this.emit("error", err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
-  /** Called by InboundCall once its answer is known. @internal */
-  finishInbound(call: InboundCall, value: unknown): void {
-    if (this.inbound.get(call.messageId) === call) {
-      this.inbound.delete(call.messageId);
-      this.checkIdle();
-    }
-    if (call.isSend || value === NOREPLY) return;
-    if (value instanceof Error) {
-      this.answerError(call.messageId, call.method, call.params, value);
-      return;
-    }
-    const result = value === undefined ? {} : value;
-    const invalid = this.validate(call.method, "response", result);
-    if (
-      invalid &&
-      this.strictFailure(invalid, call.messageId, call.method, call.params, result, true, false)
-    ) {
-      this.answerError(call.messageId, call.method, call.params, new RPCInternalError());
-      return;
-    }
-    let text: string;
-    try {
-      text = encodeCallResult(call.messageId, result);
-    } catch (err) {
-      this.answerError(
-        call.messageId,
-        call.method,
-        call.params,
-        new RPCInternalError("The handler's result cannot be serialised", {}, { cause: err }),
-      );
-      return;
-    }
-    if (!this.transport?.writable) return;
-    if (this.listenerCount("response")) {
-      this.emit("response", {
-        outbound: true,
-        payload: [MessageType.CALLRESULT, call.messageId, result],
-      });
-    }
-    if (this.listenerCount("callResult")) {
-      this.emit("callResult", {
-        outbound: false,
-        messageId: call.messageId,
-        method: call.method,
-        params: call.params,
-        result,
-      });
-    }
-    this.sendFrame(text);
-  }
-
-  private answerError(id: string, method: string, params: unknown, err: Error): void {
-    const rpcError =
-      err instanceof RPCError ? err : new RPCInternalError(err.message, {}, { cause: err });
-    const hasDetails = Object.keys(rpcError.details).length > 0;
-    const details = hasDetails
-      ? rpcError.details
-      : this.rpcOptions.respondWithDetailedErrors
-        ? getErrorPlainObject(err)
-        : {};
-    const code = wireErrorCode(rpcError.rpcErrorCode, this.family);
-    const description = rpcError.message || rpcError.rpcErrorMessage;
-    this.emitCallError(false, id, method, params, rpcError);
-    if (!this.transport?.writable) return;
-    if (this.listenerCount("response")) {
-      this.emit("response", {
-        outbound: true,
-        payload: [MessageType.CALLERROR, id, code, description, details],
-      });
-    }
-    this.sendFrame(encodeCallError(id, code, description, details));
-  }
-
-  private emitCallError(
-    outbound: boolean,
-    messageId: string,
-    method: string,
-    params: unknown,
-    error: RPCError,
-  ): void {
-    if (this.listenerCount("callError")) {
-      this.emit("callError", { outbound, messageId, method, params, error });
-    }
-  }
-
-  // ---------------------------------------------------------------- strict mode
-
-  private validate(
-    method: string,
-    kind: "request" | "response",
-    payload: unknown,
-  ): RPCError | undefined {
-    const validator = this.validator;
-    if (!validator) {
-      return this.validatorLoading
-        ? new RPCInternalError(`Strict mode: the ${this._protocol} schemas are still loading`)
-        : undefined;
-    }
-    const methods = this.rpcOptions.strictModeMethods;
-    if (methods && !methods.includes(method)) return undefined;
-    // A method without a schema comes back as ProtocolError: strict mode never passes a
-    // message it cannot check.
-    return validator.validate(method, kind, payload);
-  }
-
-  /**
-   * Reports a validation failure; true when the message must be refused, false under
-   * lenient validation (reported only, for fleets whose payloads are slightly off).
-   */
-  private strictFailure(
-    error: RPCError,
-    messageId: string,
-    method: string,
-    params: unknown,
-    result: unknown,
-    outbound: boolean,
-    isCall: boolean,
-  ): boolean {
-    if (this.listenerCount("strictValidationFailure")) {
-      const message: OCPPMessage = isCall
-        ? [MessageType.CALL, messageId, method, params]
-        : [MessageType.CALLRESULT, messageId, result];
-      this.emit("strictValidationFailure", {
-        error,
-        message,
-        messageId,
-        method,
-        params,
-        result,
-        outbound,
-        isCall,
-      });
-    }
-    return !this.lenient;
   }
 
   // ---------------------------------------------------------------- connection lifecycle
 
-  /** Starts using an open transport: state OPEN, keep-alive, queued frames and calls go out. */
-  protected attachTransport(transport: Transport): void {
+  /** @internal Enters CONNECTING for a new connect(). */
+  beginConnecting(): void {
+    this.closePromise = undefined;
+    this.connectedOnce = false;
+    this._state = CONNECTING;
+  }
+
+  /** @internal The first connection attempt failed: CONNECTING ends in CLOSED. */
+  failConnecting(): void {
+    if (this._state !== CONNECTING) return;
+    this.lifecycle?.abortConnecting();
+    this._state = CLOSING;
+    this.finishClose({ code: 1006, reason: "Abnormal Closure" });
+  }
+
+  /** @internal Starts using an open transport: state OPEN, keep-alive, queued frames and calls go out. */
+  attachTransport(transport: Transport): void {
     this.transport = transport;
     this.outbound.resetIds();
     this.badMessages = 0;
@@ -897,47 +515,9 @@ export class RpcEngine<
     this.outbound.pump();
   }
 
-  /** Whether the role reconnects after losing an open connection; the base never does. */
-  protected willReconnect(): boolean {
-    return false;
-  }
-
-  /** Begins reconnecting (state is CONNECTING); called only when willReconnect() said so. */
-  protected startReconnect(): void {}
-
-  /** Abort an ongoing connection attempt (close() during CONNECTING). */
-  protected abortConnecting(): void {}
-
-  /** @internal */
-  onTransportClose(code: number, reason: string): void {
-    this.transport = undefined;
-    this.stopKeepAlive();
-    const result = { code, reason };
-    const error = new ConnectionClosedError(
-      `Connection closed (${code}${reason ? `: ${reason}` : ""}) before an answer arrived`,
-      code,
-    );
-    const closing = this._state === CLOSING;
-    const reconnect = !closing && this._state === OPEN && this.willReconnect();
-    // Leave OPEN before anything is rejected: a freed slot must not send on a dead socket.
-    if (!closing) this._state = reconnect ? CONNECTING : CLOSING;
-    this.outbound.rejectPending(error);
-    this.abortInbound(error);
-    if (reconnect && !this.keepQueueOnReconnect) {
-      this.rejectQueued(
-        new ConnectionClosedError("Connection lost before the call was sent", code),
-      );
-    }
-    this.emit("disconnect", result);
-    if (reconnect) {
-      this.startReconnect();
-    } else {
-      if (!closing) this.emit("closing");
-      this.finishClose(result);
-    }
-  }
-
-  private abortInbound(reason: Error): void {
+  /** @internal Gives up on calls in flight both ways (the connection is going). */
+  abandonPending(reason: Error): void {
+    this.outbound.rejectPending(reason);
     const calls = [...this.inbound.values()];
     this.inbound.clear();
     for (const call of calls) call.abort(reason);
@@ -945,34 +525,58 @@ export class RpcEngine<
   }
 
   /** Ends in CLOSED: queued calls rejected, 'close' emitted, close() resolved. */
-  protected finishClose(result: CloseResult): void {
+  private finishClose(result: CloseResult): void {
     this._state = CLOSED;
     this.lastClose = result;
     this.rejectQueued(new ConnectionClosedError(`Connection closed (${result.code})`, result.code));
+    const closing = this.closing;
+    this.closing = undefined;
+    this.onClosed();
     this.emit("close", result);
-    const waiter = this.closeWaiter;
-    this.closeWaiter = undefined;
-    waiter?.(result);
+    closing?.done(result);
   }
 
+  /** @internal Told once the engine is CLOSED (a server forgets the client). */
+  onClosed(): void {}
+
   /**
-   * Closes the connection. Unless `awaitPending`, calls in flight are rejected at once and
-   * inbound handlers see their signal aborted; unless `force`, it waits for them to settle
-   * before the closing handshake. Resolves with the code and reason the close ended with
-   * (the first close() call's are canonical).
+   * Closes the connection. By default (seed 002) it waits for calls in flight both ways to
+   * settle, then sends the close frame; `awaitPending: false` rejects outbound calls at once
+   * and aborts the signal of inbound handlers (their later answers are dropped); `force`
+   * terminates the socket without a closing handshake. Every wait is bounded by
+   * `closeTimeoutMs`. Resolves with the code and reason the close ended with (the first
+   * close() call's are canonical). An invalid code or reason closes with 1000 and rejects
+   * with the RangeError/TypeError that says why.
    */
   close(options: CloseOptions = {}): Promise<CloseResult> {
-    const { code, reason, awaitPending = false, force = false } = options;
-    const invalid = checkCloseArgs(code, reason);
-    if (invalid) return Promise.reject(invalid);
-    if (this._state === CLOSING && this.closePromise) return this.closePromise;
+    const { awaitPending = true, force = false } = options;
+    let { code = 1000, reason = "" } = options;
+    const invalid = checkCloseArgs(options.code, options.reason);
+    if (invalid) {
+      code = 1000;
+      reason = "";
+    }
+    const closed = this.startClose(code, reason, awaitPending, force);
+    return invalid ? closed.then(() => Promise.reject(invalid)) : closed;
+  }
+
+  private startClose(
+    code: number,
+    reason: string,
+    awaitPending: boolean,
+    force: boolean,
+  ): Promise<CloseResult> {
+    if (this._state === CLOSING && this.closePromise) {
+      if (force) this.closing?.terminate();
+      return this.closePromise;
+    }
     if (this._state === CLOSED) return this.closePromise ?? Promise.resolve(this.lastClose);
 
     if (this._state === CONNECTING) {
       const result = this.connectedOnce
-        ? { code: code ?? 1000, reason: reason ?? "" }
+        ? { code, reason }
         : { code: 1001, reason: "Connection aborted" };
-      this.abortConnecting();
+      this.lifecycle?.abortConnecting();
       this._state = CLOSING;
       this.emit("closing");
       this.finishClose(result);
@@ -983,47 +587,32 @@ export class RpcEngine<
     // OPEN
     this._state = CLOSING;
     this.emit("closing");
-    const closeError = new ConnectionClosedError("Connection closing before the call was sent");
-    this.rejectQueued(closeError);
-    if (force || !awaitPending) {
-      const error = new ConnectionClosedError("Connection closing");
-      this.outbound.rejectPending(error);
-      for (const call of this.inbound.values()) call.abortSignal(error);
-    }
-    const done = new Promise<CloseResult>((resolve) => (this.closeWaiter = resolve));
-    this.closePromise = (async () => {
-      if (force) {
-        this.transport?.terminate();
-      } else {
-        await this.whenIdle();
-        this.transport?.close(code ?? 1000, reason ?? "");
-      }
-      return done;
-    })();
+    this.rejectQueued(new ConnectionClosedError("Connection closing before the call was sent"));
+    const sequence = new CloseSequence(
+      this,
+      this.rpcOptions.closeTimeoutMs,
+      () =>
+        new ConnectionClosedError(
+          `Connection closing: no answer within closeTimeoutMs (${this.rpcOptions.closeTimeoutMs} ms)`,
+        ),
+    );
+    this.closing = sequence;
+    this.closePromise = sequence.promise;
+    if (force || !awaitPending)
+      this.abandonPending(new ConnectionClosedError("Connection closing"));
+    if (force) sequence.terminate();
+    else sequence.start(code, reason, awaitPending);
     return this.closePromise;
   }
 
-  private whenIdle(): Promise<void> {
-    if (this.outbound.inFlight === 0 && this.inbound.size === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.idleWaiter = resolve));
+  /** @internal True while calls are in flight either way. */
+  busy(): boolean {
+    return this.outbound.inFlight > 0 || this.inbound.size > 0;
   }
 
-  /** @internal Resolves a close() waiting for calls in flight once there are none. */
+  /** @internal A call settled: a close() waiting for calls in flight may go on. */
   checkIdle(): void {
-    if (this.idleWaiter && this.outbound.inFlight === 0 && this.inbound.size === 0) {
-      const waiter = this.idleWaiter;
-      this.idleWaiter = undefined;
-      waiter();
-    }
-  }
-
-  /** Forgets how the last close went, so that a new connection starts fresh. */
-  protected resetForConnect(): void {
-    this.closePromise = undefined;
-  }
-
-  private stateName(): string {
-    return ["connecting", "open", "closing", "closed"][this._state]!;
+    if (this.closing && !this.busy()) this.closing.idle();
   }
 
   // ---------------------------------------------------------------- keep-alive
@@ -1046,11 +635,12 @@ export class RpcEngine<
     this.awaitingPong = false;
   }
 
-  private deferPing(): void {
+  /** @internal */
+  deferPing(): void {
     this.nextPingAt = Date.now() + jitteredInterval(this.rpcOptions.pingIntervalMs);
   }
 
-  /** Visited by the keep-alive sweeper. @internal */
+  /** @internal Visited by the keep-alive sweeper. */
   keepAliveTick(now: number): void {
     const transport = this.transport;
     if (!transport || this._state !== OPEN || now < this.nextPingAt) return;
@@ -1073,12 +663,4 @@ export class RpcEngine<
     if (this.rpcOptions.deferPingsOnActivity) this.deferPing();
     if (this.listenerCount("pong")) this.emit("pong", { rtt: Date.now() - this.lastPingAt });
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }

@@ -1,9 +1,7 @@
+import { followValue, toError } from "./contain.js";
+import type { EngineCore } from "./engine-core.js";
+import { finishInbound } from "./inbound/responder.js";
 import type { HandlerContext } from "./types.js";
-
-/** The engine side of an inbound call: told once the answer is known. */
-export interface InboundCallOwner {
-  finishInbound(call: InboundCall, value: unknown): void;
-}
 
 /**
  * A call received from the peer, handed to the handler as its context. The first answer
@@ -14,9 +12,10 @@ export class InboundCall implements HandlerContext {
   settled = false;
   private controller: AbortController | undefined;
   private abortReason: unknown;
+  private boundReply: ((response: unknown) => void) | undefined;
 
   constructor(
-    private readonly engine: InboundCallOwner,
+    private readonly engine: EngineCore,
     readonly messageId: string,
     readonly method: string,
     readonly params: unknown,
@@ -33,30 +32,23 @@ export class InboundCall implements HandlerContext {
     return this.controller.signal;
   }
 
-  private boundReply: ((response: unknown) => void) | undefined;
-
   /** The handler's `reply`, bound on first use: most handlers never touch it. */
   get reply(): (response: unknown) => void {
     return (this.boundReply ??= (response: unknown) => this.answer(response));
   }
 
-  /** Settles the call with a value, an Error, a promise of either, or NOREPLY; first wins. */
-  answer(response: unknown): void {
-    if (this.settled) return;
+  /**
+   * Settles the call with a value, an Error, a thenable of either, or NOREPLY; the first
+   * answer wins. Returns true while a thenable's outcome is still to come.
+   */
+  answer(response: unknown): boolean {
+    if (this.settled) return false;
     this.settled = true;
-    if (
-      response !== null &&
-      typeof response === "object" &&
-      typeof (response as PromiseLike<unknown>).then === "function"
-    ) {
-      (response as PromiseLike<unknown>).then(
-        (value) => this.engine.finishInbound(this, value),
-        (err: unknown) =>
-          this.engine.finishInbound(this, err instanceof Error ? err : new Error(String(err))),
-      );
-      return;
-    }
-    this.engine.finishInbound(this, response);
+    return followValue(
+      response,
+      (result) => finishInbound(this.engine, this, result),
+      (error) => finishInbound(this.engine, this, toError(error)),
+    );
   }
 
   /** Tells the handler its answer is no longer wanted (the connection is closing). */

@@ -1,28 +1,5 @@
 import type { RpcOptions } from "./types.js";
 
-export const RPC_DEFAULTS: Readonly<RpcOptions> = Object.freeze({
-  callTimeoutMs: 30_000,
-  callConcurrency: 1,
-  maxBadMessages: Infinity,
-  respondWithDetailedErrors: false,
-  strictMode: false,
-  pingIntervalMs: 30_000,
-  deferPingsOnActivity: false,
-});
-
-export const RPC_OPTION_KEYS = [
-  "callTimeoutMs",
-  "callConcurrency",
-  "maxBadMessages",
-  "respondWithDetailedErrors",
-  "strictMode",
-  "strictModeMethods",
-  "strictModeValidators",
-  "lenientValidation",
-  "pingIntervalMs",
-  "deferPingsOnActivity",
-] as const satisfies readonly (keyof RpcOptions)[];
-
 /** Throws a TypeError/RangeError naming `name` unless `value` is a number >= min (Infinity ok). */
 export function checkNumber(name: string, value: unknown, min: number, integer = false): void {
   if (typeof value !== "number" || Number.isNaN(value)) {
@@ -56,57 +33,100 @@ export function describe(value: unknown): string {
   return `${typeof value} ${typeof value === "symbol" ? value.toString() : `${value as number}`}`;
 }
 
+/** One option of a component: its default and the check of a value given for it. */
+export interface OptionSpec<T> {
+  readonly default: T;
+  /** Throws a TypeError/RangeError naming the option when `value` is not acceptable. */
+  check(name: string, value: unknown): void;
+}
+
 /**
- * Checks the RPC options present in `input` (a partial set, as reconfigure() receives) and
- * returns them merged over `base`. Unknown keys are the caller's to check.
+ * Every option of an options type, each with its spec. `satisfies OptionRegistry<O>` makes a
+ * key of `O` without an entry (or an entry without a key) a compile error, so the accepted
+ * keys, the defaults and the type cannot drift apart.
  */
-export function mergeRpcOptions(base: RpcOptions, input: Partial<RpcOptions>): RpcOptions {
-  const out: RpcOptions = { ...base };
-  for (const key of RPC_OPTION_KEYS) {
+export type OptionRegistry<O> = { readonly [K in keyof O]-?: OptionSpec<O[K]> };
+
+/** The defaults of a registry, frozen. */
+export function defaultsOf<O>(registry: OptionRegistry<O>): Readonly<O> {
+  const out = {} as O;
+  for (const key of Object.keys(registry) as (keyof O)[]) {
+    const value = registry[key].default;
+    if (value !== undefined) out[key] = value;
+  }
+  return Object.freeze(out);
+}
+
+/**
+ * Checks the options of `registry` present in `input` (a partial set, as reconfigure()
+ * receives) and returns them merged over `base`. Keys outside the registry are ignored here:
+ * rejectUnknownOptions() refuses them for the whole component.
+ */
+export function mergeOptions<O>(
+  registry: OptionRegistry<O>,
+  base: Readonly<O>,
+  input: Partial<O>,
+): O {
+  const out = { ...base } as O;
+  for (const key of Object.keys(registry) as (keyof O & string)[]) {
     const value = input[key];
     if (value === undefined) continue;
-    switch (key) {
-      case "callTimeoutMs":
-      case "pingIntervalMs":
-        checkNumber(key, value, 0);
-        break;
-      case "callConcurrency":
-        checkNumber(key, value, 1, true);
-        break;
-      case "maxBadMessages":
-        checkNumber(key, value, 0, true);
-        break;
-      case "respondWithDetailedErrors":
-      case "deferPingsOnActivity":
-        checkBoolean(key, value);
-        break;
-      case "strictMode":
-      case "lenientValidation":
-        if (typeof value !== "boolean") checkStringArray(key, value);
-        break;
-      case "strictModeMethods":
-        checkStringArray(key, value);
-        break;
-      case "strictModeValidators":
-        if (
-          !Array.isArray(value) ||
-          value.some(
-            (v: unknown) =>
-              typeof v !== "object" ||
-              v === null ||
-              typeof (v as { validate?: unknown }).validate !== "function" ||
-              typeof (v as { subprotocol?: unknown }).subprotocol !== "string",
-          )
-        ) {
-          throw new TypeError(
-            `option 'strictModeValidators' must be an array of validators made by createValidator()`,
-          );
-        }
-        break;
-    }
-    (out as unknown as Record<string, unknown>)[key] = value;
+    registry[key].check(key, value);
+    out[key] = value;
   }
   return out;
+}
+
+const atLeast =
+  (min: number, integer = false) =>
+  (name: string, value: unknown) =>
+    checkNumber(name, value, min, integer);
+
+const booleanOrProtocols = (name: string, value: unknown) => {
+  if (typeof value !== "boolean") checkStringArray(name, value);
+};
+
+function checkValidators(name: string, value: unknown): void {
+  if (
+    !Array.isArray(value) ||
+    value.some(
+      (v: unknown) =>
+        typeof v !== "object" ||
+        v === null ||
+        typeof (v as { validate?: unknown }).validate !== "function" ||
+        typeof (v as { subprotocol?: unknown }).subprotocol !== "string",
+    )
+  ) {
+    throw new TypeError(
+      `option '${name}' must be an array of validators made by createValidator()`,
+    );
+  }
+}
+
+/** The RPC engine's options, shared by every client class and inherited from a server. */
+export const RPC_OPTIONS = {
+  callTimeoutMs: { default: 30_000, check: atLeast(0) },
+  callConcurrency: { default: 1, check: atLeast(1, true) },
+  maxBadMessages: { default: Infinity, check: atLeast(0, true) },
+  respondWithDetailedErrors: { default: false, check: checkBoolean },
+  strictMode: { default: false, check: booleanOrProtocols },
+  strictModeMethods: { default: undefined, check: checkStringArray },
+  strictModeValidators: { default: undefined, check: checkValidators },
+  lenientValidation: { default: undefined, check: booleanOrProtocols },
+  pingIntervalMs: { default: 30_000, check: atLeast(0) },
+  deferPingsOnActivity: { default: false, check: checkBoolean },
+  closeTimeoutMs: { default: 5_000, check: atLeast(0) },
+} as const satisfies OptionRegistry<RpcOptions>;
+
+export const RPC_DEFAULTS: Readonly<RpcOptions> = defaultsOf<RpcOptions>(RPC_OPTIONS);
+export const RPC_OPTION_KEYS = Object.keys(RPC_OPTIONS) as (keyof RpcOptions)[];
+
+/** Checks the RPC options present in `input` and returns them merged over `base`. */
+export function mergeRpcOptions(
+  base: Readonly<RpcOptions>,
+  input: Partial<RpcOptions>,
+): RpcOptions {
+  return mergeOptions<RpcOptions>(RPC_OPTIONS, base, input);
 }
 
 /** Throws a TypeError listing keys of `input` that are not in `known`. */

@@ -42,6 +42,11 @@ export interface RpcOptions {
   pingIntervalMs: number;
   /** Postpone the next ping while frames are arriving. Default false. */
   deferPingsOnActivity: boolean;
+  /**
+   * Bound of each step of close(): waiting for calls in flight, then waiting for the peer's
+   * close frame; past it, pending calls are given up and the socket terminated. Default 5000.
+   */
+  closeTimeoutMs: number;
 }
 
 export interface CallOptions {
@@ -60,7 +65,10 @@ export interface CloseOptions {
   code?: number;
   /** Close reason (at most 123 bytes of UTF-8). Default "". */
   reason?: string;
-  /** Wait for in-flight calls both ways to settle before closing. Default false. */
+  /**
+   * Wait for in-flight calls both ways to settle (at most closeTimeoutMs) before closing.
+   * Default true (seed 002); false rejects outbound calls at once and aborts inbound handlers' signals.
+   */
   awaitPending?: boolean;
   /** Terminate at once, without a closing handshake. Default false. */
   force?: boolean;

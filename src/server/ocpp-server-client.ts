@@ -1,5 +1,5 @@
 import { RpcEngine } from "../rpc/engine.js";
-import type { CloseResult, OpenEvent, RpcOptions } from "../rpc/types.js";
+import type { OpenEvent, RpcOptions } from "../rpc/types.js";
 import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-api.js";
 import type { KeepAliveSweeper } from "../transport/keep-alive.js";
 import type { Transport } from "../transport/transport.js";
@@ -51,8 +51,8 @@ export class OCPPServerClient<P extends string = string, S = SessionData> extend
     this.attachTransport(transport);
   }
 
-  protected override finishClose(result: CloseResult): void {
-    super.finishClose(result);
+  /** @internal */
+  override onClosed(): void {
     this.owner.clientClosed(this);
   }
 

@@ -194,6 +194,7 @@ describe("OCPPClient calls across a disconnect", () => {
     await expect(within(queued, "queued")).rejects.toBeInstanceOf(ConnectionClosedError);
     // The reconnected server does not receive the rejected call.
     const again = await bare.nextConnection();
+    if (client.state !== ConnectionState.OPEN) await waitFor(client, "open");
     const probe = client.call("Heartbeat");
     expect((await answerNext(again, { currentTime: "x" }))[2]).toBe("Heartbeat");
     await expect(probe).resolves.toEqual({ currentTime: "x" });

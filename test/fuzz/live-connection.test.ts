@@ -174,9 +174,22 @@ describe("OCPPServer under arbitrary frames from a live station", () => {
     await runBatches(h, fc.oneof(wellFormed, frameShaped), 150);
   });
 
-  it("survives binary frames mixed with text", async () => {
+  it("closes with 1003 on any binary frame and keeps serving other stations", async () => {
+    const { server, url } = await peers.server({ protocols: ["ocpp1.6"], pingIntervalMs: 0 });
+    let serverErrors = 0;
+    server.on("error", () => serverErrors++);
+    await fc.assert(
+      fc.asyncProperty(binaryFrames, async (frame) => {
+        const peer = await peers.bareClient(url, "BIN", ["ocpp1.6"]);
+        peer.ws.send("bytes" in frame ? frame.bytes : frame.text, { binary: true });
+        expect((await peer.closed).code).toBe(1003);
+      }),
+      { numRuns: 25 },
+    );
     const h = await harness({}, "ocpp1.6");
-    await runBatches(h, fc.oneof(binaryFrames, textFrames), 100);
+    await runBatches(h, textFrames, 20);
+    expect(serverErrors).toBe(0);
+    expect(processErrors).toEqual([]);
   });
 
   it("answers every CALL with a readable id exactly once", async () => {

@@ -44,7 +44,7 @@ describe("OCPPClient#close", () => {
     const { client, peer } = await clientAndBareServer(peers);
     const pending = client.call("Heartbeat", {});
     await peer.nextJson();
-    const closed = client.close();
+    const closed = client.close({ awaitPending: false });
     await expect(pending).rejects.toBeInstanceOf(ConnectionClosedError);
     await closed;
   });
@@ -54,14 +54,14 @@ describe("OCPPClient#close", () => {
     const first = client.call("Heartbeat", {});
     const queued = client.call("Heartbeat", {});
     await peer.nextJson();
-    void client.close();
+    void client.close({ awaitPending: false });
     await expect(first).rejects.toBeInstanceOf(ConnectionClosedError);
     await expect(queued).rejects.toBeInstanceOf(ConnectionClosedError);
     await peer.closed;
     expect(peer.received).toHaveLength(1);
   });
 
-  it("aborts inbound handlers' signal, waits for them and sends their answer before closing", async () => {
+  it("with awaitPending: false, aborts inbound handlers' signal and closes without their answer", async () => {
     const started = deferred<AbortSignal>();
     const { client, peer } = await clientAndBareServer(peers);
     client.handle("GetConfiguration", ({ signal }: HandlerContext) => {
@@ -73,14 +73,78 @@ describe("OCPPClient#close", () => {
     peer.send([2, "in-1", "GetConfiguration", {}]);
     const signal = await started.promise;
     expect(signal.aborted).toBe(false);
-    const result = await client.close();
+    const result = await client.close({ awaitPending: false });
     expect(signal.aborted).toBe(true);
     expect(result).toEqual({ code: 1000, reason: "" });
     await peer.closed;
-    // The answer arrived before the close frame.
+    // The answer came after the close frame: dropped, not written to a closing socket.
+    expect(peer.received).toEqual([]);
+  });
+
+  it("by default waits for an inbound handler and sends its answer before the close frame", async () => {
+    const handlerDone = deferred<{ configurationKey: never[] }>();
+    const started = deferred<void>();
+    const { client, peer } = await clientAndBareServer(peers);
+    client.handle("GetConfiguration", () => {
+      started.resolve();
+      return handlerDone.promise;
+    });
+    peer.send([2, "in-1", "GetConfiguration", {}]);
+    await started.promise;
+    const closing = client.close();
+    expect(client.state).toBe(ConnectionState.CLOSING);
+    handlerDone.resolve({ configurationKey: [] });
+    await expect(closing).resolves.toEqual({ code: 1000, reason: "" });
+    await peer.closed;
     expect(peer.received.map((f) => JSON.parse(f))).toEqual([
       [3, "in-1", { configurationKey: [] }],
     ]);
+  });
+
+  it("returns within closeTimeoutMs when handlers never answer, and the late answer is dropped", async () => {
+    let late: ((v: { configurationKey: never[] }) => void) | undefined;
+    const { client, peer } = await clientAndBareServer(peers, { closeTimeoutMs: 50 });
+    const started = deferred<AbortSignal>();
+    client.handle("GetConfiguration", ({ signal }: HandlerContext) => {
+      started.resolve(signal);
+      return new Promise<{ configurationKey: never[] }>((resolve) => (late = resolve));
+    });
+    const outbound = client.call("Heartbeat", {});
+    await peer.nextJson();
+    peer.send([2, "in-1", "GetConfiguration", {}]);
+    const signal = await started.promise;
+    const outboundFails = expect(outbound).rejects.toBeInstanceOf(ConnectionClosedError);
+    const result = await client.close();
+    expect(result).toEqual({ code: 1000, reason: "" });
+    expect(signal.aborted).toBe(true);
+    await outboundFails;
+    late!({ configurationKey: [] });
+    await peer.closed;
+    // Only the outbound Heartbeat: no answer to in-1 after the close frame.
+    expect(peer.received.map((f) => (JSON.parse(f) as unknown[])[0])).toEqual([2]);
+  });
+
+  it("terminates a peer that never answers the close frame after closeTimeoutMs", async () => {
+    const { client, peer } = await clientAndBareServer(peers, { closeTimeoutMs: 50 });
+    // A peer whose socket stops reading never sees (nor answers) the close frame.
+    (peer.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    await expect(client.close({ awaitPending: false })).resolves.toMatchObject({ code: 1006 });
+    expect(client.state).toBe(ConnectionState.CLOSED);
+  });
+
+  it("force: true during a close that waits for pending calls terminates at once", async () => {
+    const { client, peer } = await clientAndBareServer(peers);
+    const started = deferred<void>();
+    client.handle("GetConfiguration", () => {
+      started.resolve();
+      return new Promise<{ configurationKey: never[] }>(() => undefined);
+    });
+    peer.send([2, "in-1", "GetConfiguration", {}]);
+    await started.promise;
+    const waiting = client.close();
+    const forced = client.close({ force: true });
+    await expect(forced).resolves.toMatchObject({ code: 1006 });
+    await expect(waiting).resolves.toMatchObject({ code: 1006 });
   });
 
   it("with awaitPending, waits for in-flight calls both ways and rejects new calls", async () => {
@@ -138,18 +202,24 @@ describe("OCPPClient#close", () => {
   });
 
   it.each([1005, 999, 1006, 2999, 5000, 1000.5])(
-    "rejects the invalid close code %s with RangeError and stays open",
+    "refuses the invalid close code %s with RangeError and closes with 1000 all the same",
     async (code) => {
-      const { client } = await clientAndBareServer(peers);
+      const { client, peer } = await clientAndBareServer(peers);
       await expect(client.close({ code })).rejects.toBeInstanceOf(RangeError);
-      expect(client.state).toBe(ConnectionState.OPEN);
+      expect(client.state).toBe(ConnectionState.CLOSED);
+      expect((await peer.closed).code).toBe(1000);
     },
   );
 
-  it("rejects a reason longer than 123 bytes with RangeError", async () => {
+  it("refuses a reason longer than 123 bytes with RangeError and closes with 1000", async () => {
     const { client, peer } = await clientAndBareServer(peers);
     await expect(client.close({ reason: "é".repeat(62) })).rejects.toBeInstanceOf(RangeError);
-    expect(client.state).toBe(ConnectionState.OPEN);
+    expect(client.state).toBe(ConnectionState.CLOSED);
+    expect(await peer.closed).toEqual({ code: 1000, reason: "" });
+  });
+
+  it("accepts a reason of exactly 123 bytes", async () => {
+    const { client, peer } = await clientAndBareServer(peers);
     await expect(client.close({ reason: "r".repeat(123) })).resolves.toEqual({
       code: 1000,
       reason: "r".repeat(123),

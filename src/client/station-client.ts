@@ -1,0 +1,89 @@
+import { RpcEngine } from "../rpc/engine.js";
+import { mergeRpcOptions, rejectUnknownOptions, RPC_DEFAULTS } from "../rpc/options.js";
+import { checkStrictValidators } from "../rpc/strict-mode.js";
+import type { OpenEvent, RpcOptions } from "../rpc/types.js";
+import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-api.js";
+import {
+  resolveConnectionOptions,
+  type BaseClientOptions,
+  type ResolvedConnectionOptions,
+} from "./client-options.js";
+import { Reconnector, type Connector } from "./reconnector.js";
+
+/**
+ * The station side of the engine, shared by the Node and browser clients: the option checks,
+ * connect() and reconfigure(). The connection life is a Reconnector over a platform Connector.
+ */
+export class StationClient<P extends string = string> extends RpcEngine<
+  StationOutbound<P>,
+  CsmsOutbound<P>,
+  KnownMethod<P>
+> {
+  /** @internal */
+  connection: ResolvedConnectionOptions;
+  private readonly reconnector: Reconnector;
+
+  /**
+   * `optionKeys`: every option the concrete class accepts; anything else is refused here and
+   * by reconfigure().
+   */
+  constructor(
+    options: BaseClientOptions<P>,
+    component: string,
+    private readonly optionKeys: ReadonlySet<string>,
+    connector: Connector,
+  ) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`${component}: options must be an object`);
+    }
+    rejectUnknownOptions(component, options, optionKeys);
+    const connection = resolveConnectionOptions(options);
+    super(connection.identity, mergeRpcOptions(RPC_DEFAULTS, options));
+    checkStrictValidators(component, this.rpcOptions, connection.protocols);
+    this.connection = connection;
+    this.role = "station";
+    this.reconnector = new Reconnector(this, connector, () => this.connection);
+    this.lifecycle = this.reconnector;
+    this.applyQueuePolicy();
+  }
+
+  /** @internal */
+  override offeredProtocols(): readonly string[] {
+    return this.protocol !== undefined ? [this.protocol] : this.connection.protocols;
+  }
+
+  /**
+   * Connects to the CSMS. Resolves with `{ response }` once open; rejects (and emits 'close')
+   * when the first connection fails, e.g. with `UnexpectedHttpResponse` on an HTTP refusal.
+   * Called while reconnecting, it skips the back-off and resolves once connected again.
+   */
+  connect(): Promise<OpenEvent> {
+    if (this.state === RpcEngine.CLOSED) this._identity = this.connection.identity;
+    return this.reconnector.connect();
+  }
+
+  /**
+   * Changes options at run time, all or nothing: every option is checked before any takes
+   * effect. A new identity or endpoint takes effect at the next connect() (close() first).
+   */
+  reconfigure(options: Partial<BaseClientOptions<P>>): void {
+    rejectUnknownOptions("reconfigure()", options, this.optionKeys);
+    const connection = resolveConnectionOptions(options, this.connection);
+    const rpc: Partial<RpcOptions> = options;
+    checkStrictValidators(
+      "reconfigure()",
+      mergeRpcOptions(this.rpcOptions, rpc),
+      connection.protocols,
+    );
+    this.reconfigureRpc(rpc);
+    this.connection = connection;
+    this.applyQueuePolicy();
+  }
+
+  private applyQueuePolicy(): void {
+    this.queueWhileOffline = this.connection.offlineQueue;
+    this.outbound.offlineLimit = this.connection.offlineQueue
+      ? this.connection.offlineQueueMaxSize
+      : Infinity;
+  }
+}

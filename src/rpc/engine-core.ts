@@ -1,0 +1,50 @@
+import type { EventEmitter } from "eventemitter3";
+import type { ProtocolFamily } from "../protocol/version.js";
+import type { Transport } from "../transport/transport.js";
+import type { Validator } from "../validation/index.js";
+import type { HandlerRegistry } from "./handler-registry.js";
+import type { InboundCall } from "./inbound-call.js";
+import type { MessagePipeline } from "./middleware.js";
+import type { OutboundCalls } from "./outbound-calls.js";
+import type {
+  ClientEvents,
+  CloseOptions,
+  CloseResult,
+  ConnectionState,
+  RpcOptions,
+} from "./types.js";
+
+/**
+ * The engine's state as its collaborators see it (inbound routing, dispatch, answers, strict
+ * gate, close sequence). They are functions over this interface rather than objects per
+ * connection: an idle connection costs no extra allocations.
+ */
+export interface EngineCore extends EventEmitter<ClientEvents> {
+  readonly identity: string;
+  readonly protocol: string | undefined;
+  readonly state: ConnectionState;
+  family: ProtocolFamily;
+  rpcOptions: RpcOptions;
+  transport: Transport | undefined;
+  readonly outbound: OutboundCalls;
+  readonly handlers: HandlerRegistry;
+  /** Inbound calls whose handlers are still running, by message id. */
+  inbound: Map<string, InboundCall>;
+  /** Bad messages in a row (maxBadMessages). */
+  badMessages: number;
+  /** Strict mode for the negotiated subprotocol: the validator, lenient or not, still loading. */
+  validator: Validator | undefined;
+  lenient: boolean;
+  validatorLoading: boolean;
+  /** This connection's passage through its middleware; undefined while there is none. */
+  pipeline(): MessagePipeline | undefined;
+  /** Writes one frame (through the outbound middleware, if any). */
+  sendFrame(text: string): void;
+  /** Reports a failure of application code (handler, validator, listener) as 'error'. */
+  reportError(error: unknown): void;
+  close(options?: CloseOptions): Promise<CloseResult>;
+  /** Resolves a close() waiting for calls in flight once there are none. */
+  checkIdle(): void;
+  /** Postpones the next keep-alive ping (traffic shows the peer is alive). */
+  deferPing(): void;
+}

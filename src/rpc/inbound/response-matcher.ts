@@ -1,0 +1,140 @@
+import { createRPCError, RPCFrameworkError } from "../../protocol/errors.js";
+import {
+  encodeCallError,
+  type OCPPCallError,
+  type OCPPCallResult,
+  type OCPPCallResultError,
+  type OCPPMessage,
+} from "../../protocol/frame.js";
+import { MessageType } from "../../protocol/message-type.js";
+import { wireErrorCode } from "../../protocol/version.js";
+import type { RawFrame } from "../../transport/transport.js";
+import type { EngineCore } from "../engine-core.js";
+import { refuseInvalid, validate } from "../strict-gate.js";
+import { onBadMessage } from "./bad-message.js";
+
+/** A CALLRESULT: settles the call it answers (after strict mode's check of the result). */
+export function onCallResult(
+  engine: EngineCore,
+  buffer: RawFrame,
+  text: string,
+  message: OCPPCallResult,
+): void {
+  const id = message[1];
+  const call = engine.outbound.get(id);
+  if (!call) {
+    onUnmatchedResponse(engine, buffer, text, message, "CALLRESULT");
+    return;
+  }
+  engine.badMessages = 0;
+  emitResponse(engine, message);
+  const result = message[2];
+  engine.outbound.settle(call);
+  const invalid = validate(engine, call.method, "response", result);
+  if (
+    invalid &&
+    refuseInvalid(engine, invalid, id, call.method, call.params, result, false, false)
+  ) {
+    if (engine.family === "2.1" && engine.transport?.writable) {
+      // 2.1 Part 4 §4.2.3: a CALLRESULT that cannot be processed is answered with CALLRESULTERROR.
+      engine.sendFrame(
+        encodeCallError(
+          id,
+          wireErrorCode(invalid.rpcErrorCode, engine.family),
+          invalid.message,
+          invalid.details,
+          MessageType.CALLRESULTERROR,
+        ),
+      );
+    }
+    if (engine.listenerCount("callError")) {
+      engine.emit("callError", {
+        outbound: true,
+        messageId: id,
+        method: call.method,
+        params: call.params,
+        error: invalid,
+      });
+    }
+    call.reject(invalid);
+    return;
+  }
+  if (engine.listenerCount("callResult")) {
+    engine.emit("callResult", {
+      outbound: true,
+      messageId: id,
+      method: call.method,
+      params: call.params,
+      result,
+    });
+  }
+  call.resolve(result);
+}
+
+/** A CALLERROR: rejects the call it answers with the matching RPCError class. */
+export function onCallError(
+  engine: EngineCore,
+  buffer: RawFrame,
+  text: string,
+  message: OCPPCallError,
+): void {
+  const id = message[1];
+  const call = engine.outbound.get(id);
+  if (!call) {
+    onUnmatchedResponse(engine, buffer, text, message, "CALLERROR");
+    return;
+  }
+  engine.badMessages = 0;
+  emitResponse(engine, message);
+  engine.outbound.settle(call);
+  const error = createRPCError(message[2], message[3], message[4]);
+  if (engine.listenerCount("callError")) {
+    engine.emit("callError", {
+      outbound: true,
+      messageId: id,
+      method: call.method,
+      params: call.params,
+      error,
+    });
+  }
+  call.reject(error);
+}
+
+/** An OCPP 2.1 CALLRESULTERROR: the peer could not process our CALLRESULT; reported only. */
+export function onCallResultError(engine: EngineCore, message: OCPPCallResultError): void {
+  engine.badMessages = 0;
+  emitResponse(engine, message);
+  engine.emit("callResultError", {
+    messageId: message[1],
+    errorCode: message[2],
+    errorDescription: message[3],
+    errorDetails: message[4],
+  });
+}
+
+function onUnmatchedResponse(
+  engine: EngineCore,
+  buffer: RawFrame,
+  text: string,
+  message: OCPPMessage,
+  kind: string,
+): void {
+  if (engine.outbound.takeAbandoned(message[1])) {
+    // The late answer to a call that timed out or was aborted: expected, not malformed.
+    emitResponse(engine, message);
+    return;
+  }
+  onBadMessage(
+    engine,
+    buffer,
+    text,
+    new RPCFrameworkError(`Received ${kind} for unknown message id: ${message[1]}`),
+    message[1],
+    false,
+    undefined,
+  );
+}
+
+function emitResponse(engine: EngineCore, payload: OCPPMessage): void {
+  if (engine.listenerCount("response")) engine.emit("response", { outbound: false, payload });
+}

@@ -1,0 +1,271 @@
+import { RPCInternalError, type RPCError } from "../protocol/errors.js";
+import type { OCPPMessage } from "../protocol/frame.js";
+import { MessageType } from "../protocol/message-type.js";
+import type { RawFrame } from "../transport/transport.js";
+import type { EngineCore } from "./engine-core.js";
+import { answerError } from "./inbound/responder.js";
+import { routeMessage } from "./inbound/frame-router.js";
+
+/** The connection a message belongs to, as middleware sees it. */
+export interface MiddlewareClient {
+  readonly identity: string;
+  readonly protocol: string | undefined;
+}
+
+/** A decoded message from the peer, before it is routed to its handler or pending call. */
+export interface InboundMessageContext {
+  readonly direction: "inbound";
+  readonly client: MiddlewareClient;
+  readonly message: OCPPMessage;
+  /** The frame's text as received. */
+  readonly frame: string;
+  /**
+   * Answers this inbound CALL with `error` (a CALLERROR) instead of running its handler, e.g.
+   * a rate limit. Only for CALLs, and only before `next()`.
+   */
+  refuse(error: RPCError): void;
+}
+
+/** A frame about to be written to the peer. Middleware may observe or delay it, never drop it. */
+export interface OutboundMessageContext {
+  readonly direction: "outbound";
+  readonly client: MiddlewareClient;
+  /** The frame's text as it will be written. */
+  readonly frame: string;
+  /** The frame as a message (parsed on first read). */
+  readonly message: OCPPMessage;
+}
+
+export type MessageContext = InboundMessageContext | OutboundMessageContext;
+
+/**
+ * Runs around every message, koa/hono style: do work, `await next()` to pass the message on,
+ * do more work. Inbound messages of a connection go through in order: while one waits in an
+ * asynchronous middleware, the next ones wait behind it.
+ *
+ * @example
+ * server.use(async (ctx, next) => {
+ *   const start = performance.now();
+ *   await next();
+ *   if (ctx.direction === "inbound") metrics.observe(performance.now() - start);
+ * });
+ */
+export type Middleware = (ctx: MessageContext, next: () => Promise<void>) => unknown;
+
+/** Messages waiting behind a slow middleware, per connection and direction, before the connection is closed (1011). */
+export const MAX_MIDDLEWARE_BACKLOG = 10_000;
+
+/** A list of middleware, shared by every connection it applies to (a server's by all its clients). */
+export class MiddlewareStack {
+  readonly list: Middleware[] = [];
+
+  use(middleware: Middleware): void {
+    if (typeof middleware !== "function") {
+      throw new TypeError("use(middleware): middleware must be a function (ctx, next) => ...");
+    }
+    this.list.push(middleware);
+  }
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * Runs `list` over `ctx`, then `last`. Returns undefined when every middleware finished
+ * synchronously (the message was handled in the same tick, as without middleware), else a
+ * promise of the end of the chain.
+ */
+function runStack(
+  list: readonly Middleware[],
+  ctx: MessageContext,
+  last: () => void,
+): Promise<void> | undefined {
+  let index = -1;
+  const dispatch = (i: number): Promise<void> | undefined => {
+    if (i <= index) return Promise.reject(new Error("middleware called next() more than once"));
+    index = i;
+    if (i === list.length) {
+      last();
+      return undefined;
+    }
+    const next = (): Promise<void> => {
+      try {
+        return dispatch(i + 1) ?? RESOLVED;
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    const out = list[i]!(ctx, next);
+    if (out === undefined || out === null || typeof out !== "object") return undefined;
+    return Promise.resolve(out).then(noop);
+  };
+  return dispatch(0);
+}
+
+function noop(): void {}
+
+class InboundContext implements InboundMessageContext {
+  readonly direction = "inbound";
+  passed = false;
+  refused = false;
+
+  constructor(
+    private readonly engine: EngineCore,
+    readonly message: OCPPMessage,
+    readonly frame: string,
+  ) {}
+
+  get client(): MiddlewareClient {
+    return this.engine;
+  }
+
+  refuse(error: RPCError): void {
+    const message = this.message;
+    if (message[0] !== MessageType.CALL || this.passed || this.refused) return;
+    this.refused = true;
+    answerError(this.engine, message[1], message[2], message[3], error);
+  }
+}
+
+class OutboundContext implements OutboundMessageContext {
+  readonly direction = "outbound";
+  written = false;
+  private parsed: OCPPMessage | undefined;
+
+  constructor(
+    private readonly engine: EngineCore,
+    readonly frame: string,
+  ) {}
+
+  get client(): MiddlewareClient {
+    return this.engine;
+  }
+
+  get message(): OCPPMessage {
+    return (this.parsed ??= JSON.parse(this.frame) as OCPPMessage);
+  }
+}
+
+type Backlog<T> = T[];
+
+/** One connection's passage through a stack: keeps each direction in order. */
+export class MessagePipeline {
+  private inboundBusy = false;
+  private outboundBusy = false;
+  private inboundBacklog: Backlog<[OCPPMessage, string, RawFrame]> = [];
+  private outboundBacklog: Backlog<string> = [];
+
+  constructor(
+    private readonly engine: EngineCore,
+    private readonly stack: MiddlewareStack,
+  ) {}
+
+  get active(): boolean {
+    return this.stack.list.length > 0;
+  }
+
+  inbound(message: OCPPMessage, frame: string, buffer: RawFrame): void {
+    if (this.inboundBusy) {
+      if (this.overflow(this.inboundBacklog.length)) return;
+      this.inboundBacklog.push([message, frame, buffer]);
+      return;
+    }
+    const ctx = new InboundContext(this.engine, message, frame);
+    const last = () => {
+      ctx.passed = true;
+      routeMessage(this.engine, buffer, frame, message);
+    };
+    let pending: Promise<void> | undefined;
+    try {
+      pending = runStack(this.stack.list, ctx, last);
+    } catch (err) {
+      this.inboundFailed(ctx, last, err);
+      return;
+    }
+    if (!pending) {
+      this.inboundDone(ctx);
+      return;
+    }
+    this.inboundBusy = true;
+    pending
+      .then(
+        () => this.inboundDone(ctx),
+        (err: unknown) => this.inboundFailed(ctx, last, err),
+      )
+      .finally(() => {
+        this.inboundBusy = false;
+        const backlog = this.inboundBacklog;
+        while (backlog.length > 0 && !this.inboundBusy) this.inbound(...backlog.shift()!);
+      })
+      .catch((err: unknown) => this.engine.reportError(err));
+  }
+
+  outbound(frame: string): void {
+    if (this.outboundBusy) {
+      if (this.overflow(this.outboundBacklog.length)) return;
+      this.outboundBacklog.push(frame);
+      return;
+    }
+    const ctx = new OutboundContext(this.engine, frame);
+    const write = () => {
+      if (ctx.written) return;
+      ctx.written = true;
+      this.engine.transport?.send(frame);
+    };
+    let pending: Promise<void> | undefined;
+    try {
+      pending = runStack(this.stack.list, ctx, write);
+    } catch (err) {
+      this.engine.reportError(err);
+    }
+    if (!pending) {
+      // Middleware observe outbound frames; one that did not pass it on does not drop it.
+      write();
+      return;
+    }
+    this.outboundBusy = true;
+    pending
+      .then(undefined, (err: unknown) => this.engine.reportError(err))
+      .finally(() => {
+        write();
+        this.outboundBusy = false;
+        const backlog = this.outboundBacklog;
+        while (backlog.length > 0 && !this.outboundBusy) this.outbound(backlog.shift()!);
+      })
+      .catch((err: unknown) => this.engine.reportError(err));
+  }
+
+  /** A CALL that middleware neither passed on nor refused still gets its answer. */
+  private inboundDone(ctx: InboundContext): void {
+    const message = ctx.message;
+    if (message[0] === MessageType.CALL && !ctx.passed && !ctx.refused) {
+      answerError(
+        this.engine,
+        message[1],
+        message[2],
+        message[3],
+        new RPCInternalError("The call was not passed on by middleware"),
+      );
+    }
+  }
+
+  /** A failing middleware: the CALL is answered InternalError; any other message is routed anyway. */
+  private inboundFailed(ctx: InboundContext, route: () => void, err: unknown): void {
+    this.engine.reportError(err);
+    if (ctx.passed || ctx.refused) return;
+    if (ctx.message[0] === MessageType.CALL) {
+      ctx.refuse(new RPCInternalError("Middleware failed"));
+    } else {
+      route();
+    }
+  }
+
+  private overflow(length: number): boolean {
+    if (length < MAX_MIDDLEWARE_BACKLOG) return false;
+    void this.engine.close({
+      code: 1011,
+      reason: "Middleware backlog full",
+      awaitPending: false,
+    });
+    return true;
+  }
+}
