@@ -43,6 +43,13 @@ export {
   type ResponseEvent,
 } from "./rpc/types.js";
 export { getErrorPlainObject } from "./rpc/error-details.js";
+export type {
+  Middleware,
+  MessageContext,
+  InboundMessageContext,
+  OutboundMessageContext,
+  MiddlewareClient,
+} from "./rpc/middleware.js";
 export { MessageType } from "./protocol/message-type.js";
 export type {
   OCPPCall,

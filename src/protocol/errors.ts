@@ -136,8 +136,9 @@ const RPC_ERROR_CLASSES: Record<RPCErrorCode, new (m?: string, d?: RPCErrorDetai
 };
 
 /**
- * Creates the RPC error class matching an OCPP-J error code; unknown codes give an
- * `RPCGenericError` that keeps the received code in `rpcErrorCode`.
+ * Creates the RPC error class matching an OCPP-J error code; any other value (an unknown
+ * code, a misspelling, a non-string) gives an `RPCGenericError`, so what is thrown or sent
+ * always carries a code of the OCPP-J vocabulary.
  *
  * @example
  * throw createRPCError("NotSupported", "Hard reset not supported");
@@ -147,14 +148,11 @@ export function createRPCError(
   message?: string,
   details?: RPCErrorDetails,
 ): RPCError {
-  const cls = Object.hasOwn(RPC_ERROR_CLASSES, type)
-    ? RPC_ERROR_CLASSES[type as RPCErrorCode]
-    : undefined;
-  if (cls) return new cls(message, details);
-  const err = new RPCGenericError(message, details);
-  // Keep a peer's non-standard code visible rather than pretending it was GenericError.
-  Object.defineProperty(err, "rpcErrorCode", { value: type, enumerable: true });
-  return err;
+  const cls =
+    typeof type === "string" && Object.hasOwn(RPC_ERROR_CLASSES, type)
+      ? RPC_ERROR_CLASSES[type as RPCErrorCode]
+      : RPCGenericError;
+  return new cls(message, details);
 }
 
 /** A call that got no answer within its timeout. */

@@ -109,6 +109,7 @@ export class RpcEngine<
   private _protocol: string | undefined;
   private rawQueue: string[] = EMPTY_ARRAY as string[];
   private middlewareStack: MiddlewareStack | undefined;
+  private ownStack = false;
   private messagePipeline: MessagePipeline | undefined;
   private closing: CloseSequence | undefined;
   private closePromise: Promise<CloseResult> | undefined;
@@ -191,7 +192,12 @@ export class RpcEngine<
    * `Middleware`). Runs in the order added.
    */
   use(middleware: Middleware): this {
-    (this.middlewareStack ??= new MiddlewareStack()).use(middleware);
+    if (!this.ownStack) {
+      // A server-side client adds to its server's stack without changing it for the others.
+      this.middlewareStack = new MiddlewareStack(this.middlewareStack);
+      this.ownStack = true;
+    }
+    this.middlewareStack!.use(middleware);
     return this;
   }
 
@@ -199,7 +205,9 @@ export class RpcEngine<
   pipeline(): MessagePipeline | undefined {
     const stack = this.middlewareStack;
     if (stack === undefined || stack.list.length === 0) return undefined;
-    return (this.messagePipeline ??= new MessagePipeline(this, stack));
+    const pipeline = (this.messagePipeline ??= new MessagePipeline(this, stack));
+    pipeline.stack = stack;
+    return pipeline;
   }
 
   // ---------------------------------------------------------------- handlers

@@ -55,15 +55,32 @@ export type Middleware = (ctx: MessageContext, next: () => Promise<void>) => unk
 /** Messages waiting behind a slow middleware, per connection and direction, before the connection is closed (1011). */
 export const MAX_MIDDLEWARE_BACKLOG = 10_000;
 
-/** A list of middleware, shared by every connection it applies to (a server's by all its clients). */
+/**
+ * A list of middleware, shared by every connection it applies to (a server's by all its
+ * clients). A client's own stack runs its parent's (the server's) first.
+ */
 export class MiddlewareStack {
-  readonly list: Middleware[] = [];
+  private readonly own: Middleware[] = [];
+  private combined: readonly Middleware[] = this.own;
+
+  constructor(private readonly parent?: MiddlewareStack) {}
 
   use(middleware: Middleware): void {
     if (typeof middleware !== "function") {
       throw new TypeError("use(middleware): middleware must be a function (ctx, next) => ...");
     }
-    this.list.push(middleware);
+    this.own.push(middleware);
+  }
+
+  /** Every middleware to run, the parent's first. Lists only grow, so lengths tell when to rebuild. */
+  get list(): readonly Middleware[] {
+    const parent = this.parent;
+    if (!parent) return this.own;
+    const inherited = parent.list;
+    if (this.combined.length !== inherited.length + this.own.length) {
+      this.combined = [...inherited, ...this.own];
+    }
+    return this.combined;
   }
 }
 
@@ -156,12 +173,9 @@ export class MessagePipeline {
 
   constructor(
     private readonly engine: EngineCore,
-    private readonly stack: MiddlewareStack,
+    /** The connection's stack (replaced when a server-side client adds its own). */
+    public stack: MiddlewareStack,
   ) {}
-
-  get active(): boolean {
-    return this.stack.list.length > 0;
-  }
 
   inbound(message: OCPPMessage, frame: string, buffer: RawFrame): void {
     if (this.inboundBusy) {

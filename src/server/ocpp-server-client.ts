@@ -1,4 +1,5 @@
 import { RpcEngine } from "../rpc/engine.js";
+import type { MiddlewareStack } from "../rpc/middleware.js";
 import type { OpenEvent, RpcOptions } from "../rpc/types.js";
 import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-api.js";
 import type { KeepAliveSweeper } from "../transport/keep-alive.js";
@@ -41,8 +42,9 @@ export class OCPPServerClient<P extends string = string, S = SessionData> extend
     options: RpcOptions,
     sweeper: KeepAliveSweeper,
     private readonly owner: ServerClientOwner,
+    middleware: MiddlewareStack,
   ) {
-    super(handshake.identity, options);
+    super(handshake.identity, options, middleware);
     this.handshake = new AcceptedHandshake(handshake);
     this.session = session;
     this.keepAliveSweeper = sweeper;

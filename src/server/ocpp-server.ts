@@ -32,6 +32,7 @@ import type {
   ResponseOf,
   UntypedMethod,
 } from "../rpc/typed-api.js";
+import { MiddlewareStack, type Middleware } from "../rpc/middleware.js";
 import { prepareValidator, strictProtocols } from "../rpc/strict-mode.js";
 import { ConnectionRateLimiter } from "./connection-rate-limit.js";
 import { CorsPolicy, type CORSOptions } from "./cors.js";
@@ -102,6 +103,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   private readonly tlsServers = new Set<HttpsServer>();
   private readonly httpServers = new Set<HttpServer>();
   private readonly upgrading = new Set<Duplex>();
+  private readonly middleware = new MiddlewareStack();
   private readonly upgradeHost: UpgradeHost;
   private readonly boundHandleUpgrade: (
     request: IncomingMessage,
@@ -184,6 +186,15 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     };
     this.boundHandleUpgrade = (request, socket, head) =>
       runUpgrade(this.upgradeHost, request, socket, head);
+  }
+
+  /**
+   * Adds a middleware around every inbound and outbound message of every station, those
+   * connected now included (see `Middleware`). Runs in the order added, before a client's own.
+   */
+  use(middleware: Middleware): this {
+    this.middleware.use(middleware);
+    return this;
   }
 
   /** The connected stations. */
@@ -428,6 +439,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       options,
       this.sweeper,
       this.clientOwner,
+      this.middleware,
     );
     const previous = this.byIdentity.get(handshake.identity);
     if (previous) {
