@@ -1,5 +1,5 @@
 import { ConnectionClosedError } from "../protocol/errors.js";
-import type { ConnectionLifecycle } from "../rpc/engine.js";
+import type { ConnectionLifecycle } from "../rpc/connection-close.js";
 import { prepareValidator } from "../rpc/strict-mode.js";
 import {
   ConnectionState,

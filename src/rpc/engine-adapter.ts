@@ -1,25 +1,26 @@
-import type { RawFrame, TransportListener } from "../transport/transport.js";
+import type { RawFrame, Transport, TransportListener } from "../transport/transport.js";
+import type { PingHost } from "./keep-alive-pinger.js";
+import { transportClosed, type ClosingEngine } from "./connection-close.js";
+import { receiveFrame } from "./inbound/frame-router.js";
 import type { OutboundHost } from "./outbound-calls.js";
 import type { PendingCall } from "./pending-call.js";
 
 /** The engine methods a transport's events and the outbound bookkeeping go to. */
-export interface EngineSink {
+export interface EngineSink extends ClosingEngine {
   canTransmit(): boolean;
   callConcurrency(): number;
   transmit(call: PendingCall, id: string): Error | undefined;
-  checkIdle(): void;
-  onFrame(data: RawFrame, isBinary: boolean): void;
-  onTransportClose(code: number, reason: string): void;
   onTransportError(error: Error): void;
   onPong(): void;
   onTransportPing(): void;
 }
 
 /**
- * Routes a transport's events and the outbound bookkeeping's questions to its engine. A class
- * rather than objects of closures: one small object per connection, methods on the prototype.
+ * Routes a transport's events and the questions of the outbound bookkeeping and the
+ * keep-alive to its engine. A class rather than objects of closures: one small object per
+ * connection, methods on the prototype.
  */
-export class EngineAdapter implements TransportListener, OutboundHost {
+export class EngineAdapter implements TransportListener, OutboundHost, PingHost {
   constructor(private readonly engine: EngineSink) {}
 
   canTransmit(): boolean {
@@ -39,11 +40,11 @@ export class EngineAdapter implements TransportListener, OutboundHost {
   }
 
   onMessage(data: RawFrame, isBinary: boolean): void {
-    this.engine.onFrame(data, isBinary);
+    receiveFrame(this.engine, data, isBinary);
   }
 
   onClose(code: number, reason: string): void {
-    this.engine.onTransportClose(code, reason);
+    transportClosed(this.engine, code, reason);
   }
 
   onError(error: Error): void {
@@ -56,5 +57,25 @@ export class EngineAdapter implements TransportListener, OutboundHost {
 
   onPing(): void {
     this.engine.onTransportPing();
+  }
+
+  get transport(): Transport | undefined {
+    return this.engine.transport;
+  }
+
+  isOpen(): boolean {
+    return this.engine.state === 1;
+  }
+
+  pingIntervalMs(): number {
+    return this.engine.rpcOptions.pingIntervalMs;
+  }
+
+  pinged(timestamp: number): void {
+    if (this.engine.listenerCount("ping")) this.engine.emit("ping", { timestamp });
+  }
+
+  ponged(rtt: number): void {
+    if (this.engine.listenerCount("pong")) this.engine.emit("pong", { rtt });
   }
 }

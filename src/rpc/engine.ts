@@ -1,27 +1,27 @@
 import { EventEmitter } from "eventemitter3";
-import { ConnectionClosedError, RPCMessageTypeNotSupportedError } from "../protocol/errors.js";
-import { encodeCall } from "../protocol/frame.js";
-import { MessageType } from "../protocol/message-type.js";
+import { ConnectionClosedError } from "../protocol/errors.js";
 import { protocolFamily, type ProtocolFamily } from "../protocol/version.js";
-import { jitteredInterval, type KeepAliveSweeper } from "../transport/keep-alive.js";
-import type { RawFrame, Transport } from "../transport/transport.js";
+import type { KeepAliveSweeper } from "../transport/keep-alive.js";
+import type { Transport } from "../transport/transport.js";
 import type { Validator } from "../validation/index.js";
 import { readCallArgs, readSendArgs } from "./call-args.js";
+import { writeCall, writeSend } from "./call-writer.js";
 import { checkCloseArgs } from "./close-args.js";
-import { CloseSequence } from "./close-sequence.js";
+import type { CloseSequence } from "./close-sequence.js";
+import { finishClose, startClose, type ConnectionLifecycle } from "./connection-close.js";
 import { toError } from "./contain.js";
 import { checkHandlerDirection, type Role } from "./direction.js";
 import { EngineAdapter } from "./engine-adapter.js";
 import type { EngineCore } from "./engine-core.js";
 import { HandlerRegistry } from "./handler-registry.js";
+import { KeepAlivePinger } from "./keep-alive-pinger.js";
 import type { InboundCall } from "./inbound-call.js";
 import { emptyInbound } from "./inbound/dispatcher.js";
-import { receiveFrame } from "./inbound/frame-router.js";
 import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.js";
 import { mergeRpcOptions } from "./options.js";
 import { OutboundCalls } from "./outbound-calls.js";
 import { PendingCall } from "./pending-call.js";
-import { applyValidation, refuseInvalid, validate } from "./strict-gate.js";
+import { applyValidation } from "./strict-gate.js";
 import type {
   CallArgs,
   MethodOf,
@@ -50,19 +50,6 @@ const STATE_NAMES = ["connecting", "open", "closing", "closed"] as const;
 /** Shared, never written: see the lazy collections of RpcEngine. */
 const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
 const NORMAL_CLOSE: CloseResult = Object.freeze({ code: 1000, reason: "" });
-
-/**
- * How a role gets connections: the station side reconnects (client/reconnector.ts); a
- * server-side client has none (the station reconnects).
- */
-export interface ConnectionLifecycle {
-  /** The open connection was lost (not by close()): true when the role reconnects. */
-  willReconnect(): boolean;
-  /** Begins reconnecting (state is CONNECTING); called only when willReconnect() said so. */
-  startReconnect(): void;
-  /** close() during CONNECTING: stop the attempt or the back-off. */
-  abortConnecting(): void;
-}
 
 /**
  * The one OCPP-J RPC engine behind every client class: outbound calls (ids, queue with
@@ -111,12 +98,10 @@ export class RpcEngine<
   private middlewareStack: MiddlewareStack | undefined;
   private ownStack = false;
   private messagePipeline: MessagePipeline | undefined;
-  private closing: CloseSequence | undefined;
-  private closePromise: Promise<CloseResult> | undefined;
-  private lastClose: CloseResult = NORMAL_CLOSE;
-  private nextPingAt = 0;
-  private lastPingAt = 0;
-  private awaitingPong = false;
+  /** @internal */ closing: CloseSequence | undefined;
+  /** @internal */ closePromise: Promise<CloseResult> | undefined;
+  /** @internal */ lastClose: CloseResult = NORMAL_CLOSE;
+  private pinger: KeepAlivePinger | undefined;
 
   /**
    * `options` are complete and checked (see mergeRpcOptions); a server shares one object, and
@@ -233,29 +218,13 @@ export class RpcEngine<
   handle<M extends string>(method: UntypedMethod<M, Reserved>, handler: CallHandler): void;
   handle(handler: WildcardHandler): void;
   handle(...args: unknown[]): void {
-    if (args.length === 1) {
-      if (typeof args[0] !== "function") {
-        throw new TypeError("handle(handler): the wildcard handler must be a function");
-      }
-      this.handlers.wildcard = args[0] as WildcardHandler;
-      return;
-    }
-    const [protocol, method, handler] = args.length >= 3 ? args : [undefined, args[0], args[1]];
-    if (protocol !== undefined && typeof protocol !== "string") {
-      throw new TypeError("handle(protocol, method, handler): protocol must be a string");
-    }
-    if (typeof method !== "string" || method.length === 0) {
-      throw new TypeError("handle(method, handler): method must be a non-empty string");
-    }
-    if (typeof handler !== "function") {
-      throw new TypeError(`handle('${method}', handler): handler must be a function`);
-    }
-    checkHandlerDirection(
-      this.role,
-      method,
-      protocol === undefined ? this.offeredProtocols() : [protocol],
+    this.handlers.register(args, (method, protocol) =>
+      checkHandlerDirection(
+        this.role,
+        method,
+        protocol === undefined ? this.offeredProtocols() : [protocol],
+      ),
     );
-    this.handlers.set(protocol, method, handler as CallHandler);
   }
 
   /** @internal The subprotocols this engine may end up speaking. */
@@ -268,13 +237,7 @@ export class RpcEngine<
    * `removeHandler()` for the wildcard handler.
    */
   removeHandler(...args: string[]): void {
-    if (args.length === 0 || args[0] === undefined) {
-      this.handlers.wildcard = undefined;
-    } else if (args.length >= 2) {
-      this.handlers.delete(args[0], args[1]!);
-    } else {
-      this.handlers.delete(undefined, args[0]);
-    }
+    this.handlers.unregister(args);
   }
 
   /** Removes every handler, the wildcard one included. */
@@ -353,25 +316,7 @@ export class RpcEngine<
       this._state !== OPEN || !this.transport ? STATE_NAMES[this._state] : undefined;
     const request = readSendArgs(args, this._protocol, this.family, closedState);
     if (request instanceof Error) return Promise.reject(request);
-    const { method, params } = request;
-    const invalid = validate(this, method, "request", params);
-    const messageId = this.outbound.nextId();
-    if (invalid && refuseInvalid(this, invalid, messageId, method, params, null, true, true)) {
-      return Promise.reject(invalid);
-    }
-    let text: string;
-    try {
-      text = encodeCall(messageId, method, params, MessageType.SEND);
-    } catch (err) {
-      return Promise.reject(
-        new TypeError(`send('${method}'): params cannot be serialised`, { cause: err }),
-      );
-    }
-    if (this.listenerCount("send")) {
-      this.emit("send", { outbound: true, messageId, method, params });
-    }
-    this.sendFrame(text);
-    return Promise.resolve();
+    return writeSend(this, request.method, request.params);
   }
 
   /** Sends a frame as it is (advanced use). While CONNECTING it is queued until open. */
@@ -401,33 +346,7 @@ export class RpcEngine<
 
   /** @internal Writes an outbound call (see OutboundCalls); returns why it was refused, if so. */
   transmit(call: PendingCall, id: string): Error | undefined {
-    if (call.protocol !== undefined && call.protocol !== this._protocol) {
-      // Queued before the handshake, and the connection settled on another version.
-      return new RPCMessageTypeNotSupportedError(
-        `call('${call.protocol}', '${call.method}'): this connection negotiated '${this._protocol ?? "none"}'`,
-      );
-    }
-    const invalid = validate(this, call.method, "request", call.params);
-    if (invalid && refuseInvalid(this, invalid, id, call.method, call.params, null, true, true)) {
-      return invalid;
-    }
-    let text: string;
-    try {
-      text = encodeCall(id, call.method, call.params);
-    } catch (err) {
-      return new TypeError(`call('${call.method}'): params cannot be serialised`, { cause: err });
-    }
-    if (this.listenerCount("call")) {
-      this.emit("call", {
-        outbound: true,
-        messageId: id,
-        method: call.method,
-        params: call.params,
-        payload: [MessageType.CALL, id, call.method, call.params],
-      });
-    }
-    this.sendFrame(text);
-    return undefined;
+    return writeCall(this, call, id);
   }
 
   /** @internal */
@@ -438,8 +357,8 @@ export class RpcEngine<
     else this.transport!.send(text);
   }
 
-  /** Rejects every call (and raw frame) waiting for a free slot or the connection. */
-  private rejectQueued(error: Error): void {
+  /** @internal Rejects every call (and raw frame) waiting for a free slot or the connection. */
+  rejectQueued(error: Error): void {
     this.rawQueue = EMPTY_ARRAY as string[];
     this.outbound.rejectQueued(error);
   }
@@ -449,11 +368,6 @@ export class RpcEngine<
   private readonly listener: EngineAdapter;
 
   /** @internal */
-  onFrame(data: RawFrame, isBinary: boolean): void {
-    receiveFrame(this, data, isBinary);
-  }
-
-  /** @internal */
   onTransportError(error: Error): void {
     if (this.listenerCount("socketError")) this.emit("socketError", error);
   }
@@ -461,34 +375,6 @@ export class RpcEngine<
   /** @internal */
   onTransportPing(): void {
     if (this.rpcOptions.deferPingsOnActivity) this.deferPing();
-  }
-
-  /** @internal */
-  onTransportClose(code: number, reason: string): void {
-    this.transport = undefined;
-    this.stopKeepAlive();
-    const result = { code, reason };
-    const error = new ConnectionClosedError(
-      `Connection closed (${code}${reason ? `: ${reason}` : ""}) before an answer arrived`,
-      code,
-    );
-    const closing = this._state === CLOSING;
-    const reconnect = !closing && this._state === OPEN && this.lifecycle?.willReconnect() === true;
-    // Leave OPEN before anything is rejected: a freed slot must not send on a dead socket.
-    if (!closing) this._state = reconnect ? CONNECTING : CLOSING;
-    this.abandonPending(error);
-    if (reconnect && !this.queueWhileOffline) {
-      this.rejectQueued(
-        new ConnectionClosedError("Connection lost before the call was sent", code),
-      );
-    }
-    this.emit("disconnect", result);
-    if (reconnect) {
-      this.lifecycle!.startReconnect();
-    } else {
-      if (!closing) this.emit("closing");
-      this.finishClose(result);
-    }
   }
 
   // ---------------------------------------------------------------- connection lifecycle
@@ -505,7 +391,7 @@ export class RpcEngine<
     if (this._state !== CONNECTING) return;
     this.lifecycle?.abortConnecting();
     this._state = CLOSING;
-    this.finishClose({ code: 1006, reason: "Abnormal Closure" });
+    finishClose(this, { code: 1006, reason: "Abnormal Closure" });
   }
 
   /** @internal Starts using an open transport: state OPEN, keep-alive, queued frames and calls go out. */
@@ -532,18 +418,6 @@ export class RpcEngine<
     this.checkIdle();
   }
 
-  /** Ends in CLOSED: queued calls rejected, 'close' emitted, close() resolved. */
-  private finishClose(result: CloseResult): void {
-    this._state = CLOSED;
-    this.lastClose = result;
-    this.rejectQueued(new ConnectionClosedError(`Connection closed (${result.code})`, result.code));
-    const closing = this.closing;
-    this.closing = undefined;
-    this.onClosed();
-    this.emit("close", result);
-    closing?.done(result);
-  }
-
   /** @internal Told once the engine is CLOSED (a server forgets the client). */
   onClosed(): void {}
 
@@ -564,53 +438,8 @@ export class RpcEngine<
       code = 1000;
       reason = "";
     }
-    const closed = this.startClose(code, reason, awaitPending, force);
+    const closed = startClose(this, code, reason, awaitPending, force);
     return invalid ? closed.then(() => Promise.reject(invalid)) : closed;
-  }
-
-  private startClose(
-    code: number,
-    reason: string,
-    awaitPending: boolean,
-    force: boolean,
-  ): Promise<CloseResult> {
-    if (this._state === CLOSING && this.closePromise) {
-      if (force) this.closing?.terminate();
-      return this.closePromise;
-    }
-    if (this._state === CLOSED) return this.closePromise ?? Promise.resolve(this.lastClose);
-
-    if (this._state === CONNECTING) {
-      const result = this.connectedOnce
-        ? { code, reason }
-        : { code: 1001, reason: "Connection aborted" };
-      this.lifecycle?.abortConnecting();
-      this._state = CLOSING;
-      this.emit("closing");
-      this.finishClose(result);
-      this.closePromise = Promise.resolve(result);
-      return this.closePromise;
-    }
-
-    // OPEN
-    this._state = CLOSING;
-    this.emit("closing");
-    this.rejectQueued(new ConnectionClosedError("Connection closing before the call was sent"));
-    const sequence = new CloseSequence(
-      this,
-      this.rpcOptions.closeTimeoutMs,
-      () =>
-        new ConnectionClosedError(
-          `Connection closing: no answer within closeTimeoutMs (${this.rpcOptions.closeTimeoutMs} ms)`,
-        ),
-    );
-    this.closing = sequence;
-    this.closePromise = sequence.promise;
-    if (force || !awaitPending)
-      this.abandonPending(new ConnectionClosedError("Connection closing"));
-    if (force) sequence.terminate();
-    else sequence.start(code, reason, awaitPending);
-    return this.closePromise;
   }
 
   /** @internal True while calls are in flight either way. */
@@ -628,47 +457,22 @@ export class RpcEngine<
   private startKeepAlive(): void {
     const sweeper = this.keepAliveSweeper;
     if (!sweeper) return;
-    const interval = this.rpcOptions.pingIntervalMs;
-    if (interval > 0 && Number.isFinite(interval) && this.transport) {
-      this.awaitingPong = false;
-      this.nextPingAt = Date.now() + jitteredInterval(interval);
-      sweeper.add(this);
-    } else {
-      sweeper.delete(this);
-    }
+    (this.pinger ??= new KeepAlivePinger(this.listener, sweeper)).start();
   }
 
-  private stopKeepAlive(): void {
-    this.keepAliveSweeper?.delete(this);
-    this.awaitingPong = false;
+  /** @internal */
+  stopKeepAlive(): void {
+    this.pinger?.stop();
   }
 
   /** @internal */
   deferPing(): void {
-    this.nextPingAt = Date.now() + jitteredInterval(this.rpcOptions.pingIntervalMs);
-  }
-
-  /** @internal Visited by the keep-alive sweeper. */
-  keepAliveTick(now: number): void {
-    const transport = this.transport;
-    if (!transport || this._state !== OPEN || now < this.nextPingAt) return;
-    if (this.awaitingPong) {
-      // No pong for a whole interval: the peer is gone or the socket is half-open
-      // (1.6 errata §3.9). Dropping it lets the close and reconnect logic take over.
-      transport.terminate();
-      return;
-    }
-    if (!transport.ping()) return;
-    this.awaitingPong = true;
-    this.lastPingAt = now;
-    this.nextPingAt = now + jitteredInterval(this.rpcOptions.pingIntervalMs);
-    if (this.listenerCount("ping")) this.emit("ping", { timestamp: now });
+    this.pinger?.defer();
   }
 
   /** @internal */
   onPong(): void {
-    this.awaitingPong = false;
     if (this.rpcOptions.deferPingsOnActivity) this.deferPing();
-    if (this.listenerCount("pong")) this.emit("pong", { rtt: Date.now() - this.lastPingAt });
+    this.pinger?.pong();
   }
 }

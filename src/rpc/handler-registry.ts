@@ -10,6 +10,42 @@ export class HandlerRegistry {
   private byProtocol: Map<string, Map<string, CallHandler>> | undefined;
   wildcard: WildcardHandler | undefined;
 
+  /**
+   * Reads handle()'s arguments — `(method, handler)`, `(protocol, method, handler)` or
+   * `(wildcardHandler)` — and registers the handler; `check` may refuse the method.
+   */
+  register(
+    args: readonly unknown[],
+    check: (method: string, protocol: string | undefined) => void,
+  ): void {
+    if (args.length === 1) {
+      if (typeof args[0] !== "function") {
+        throw new TypeError("handle(handler): the wildcard handler must be a function");
+      }
+      this.wildcard = args[0] as WildcardHandler;
+      return;
+    }
+    const [protocol, method, handler] = args.length >= 3 ? args : [undefined, args[0], args[1]];
+    if (protocol !== undefined && typeof protocol !== "string") {
+      throw new TypeError("handle(protocol, method, handler): protocol must be a string");
+    }
+    if (typeof method !== "string" || method.length === 0) {
+      throw new TypeError("handle(method, handler): method must be a non-empty string");
+    }
+    if (typeof handler !== "function") {
+      throw new TypeError(`handle('${method}', handler): handler must be a function`);
+    }
+    check(method, protocol);
+    this.set(protocol, method, handler as CallHandler);
+  }
+
+  /** Reads removeHandler()'s arguments: `()` (wildcard), `(method)` or `(protocol, method)`. */
+  unregister(args: readonly (string | undefined)[]): void {
+    if (args.length === 0 || args[0] === undefined) this.wildcard = undefined;
+    else if (args.length >= 2) this.delete(args[0], args[1]!);
+    else this.delete(undefined, args[0]);
+  }
+
   set(protocol: string | undefined, method: string, handler: CallHandler): void {
     if (protocol === undefined) {
       (this.generic ??= new Map()).set(method, handler);

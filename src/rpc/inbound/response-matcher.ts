@@ -1,4 +1,9 @@
-import { createRPCError, RPCFrameworkError } from "../../protocol/errors.js";
+import {
+  createRPCError,
+  RPCFrameworkError,
+  type RPCError,
+  type RPCErrorDetails,
+} from "../../protocol/errors.js";
 import {
   encodeCallError,
   type OCPPCallError,
@@ -87,7 +92,7 @@ export function onCallError(
   engine.badMessages = 0;
   emitResponse(engine, message);
   engine.outbound.settle(call);
-  const error = createRPCError(message[2], message[3], message[4]);
+  const error = receivedRPCError(message[2], message[3], message[4]);
   if (engine.listenerCount("callError")) {
     engine.emit("callError", {
       outbound: true,
@@ -137,4 +142,16 @@ function onUnmatchedResponse(
 
 function emitResponse(engine: EngineCore, payload: OCPPMessage): void {
   if (engine.listenerCount("response")) engine.emit("response", { outbound: false, payload });
+}
+
+/**
+ * The error for a CALLERROR received from the peer: as createRPCError builds it, but an
+ * unknown code stays visible in `rpcErrorCode` (of an RPCGenericError) rather than hidden.
+ */
+function receivedRPCError(code: string, message: string, details: RPCErrorDetails): RPCError {
+  const err = createRPCError(code, message, details);
+  if (err.rpcErrorCode !== code) {
+    Object.defineProperty(err, "rpcErrorCode", { value: code, enumerable: true });
+  }
+  return err;
 }
