@@ -2,8 +2,11 @@ import {
   checkBoolean,
   checkNumber,
   checkStringArray,
+  defaultsOf,
   describe,
+  mergeOptions,
   RPC_OPTION_KEYS,
+  type OptionRegistry,
 } from "../rpc/options.js";
 import type { RpcOptions } from "../rpc/types.js";
 
@@ -31,119 +34,85 @@ export interface BaseClientOptions<P extends string = string> extends Partial<Rp
   offlineQueueMaxSize?: number;
 }
 
+/** The connection part of the client options (the rest are the engine's RpcOptions). */
+type ConnectionOptions = Omit<BaseClientOptions, keyof RpcOptions>;
+
 /** The connection part of a client's options after checks and defaults. */
-export interface ResolvedConnectionOptions {
-  identity: string;
-  endpoint: string;
-  protocols: readonly string[];
-  query: Record<string, string> | string | undefined;
-  reconnect: boolean;
-  maxReconnects: number;
-  backoffMin: number;
-  backoffMax: number;
-  offlineQueue: boolean;
-  offlineQueueMaxSize: number;
+export type ResolvedConnectionOptions = Required<Omit<ConnectionOptions, "query">> &
+  Pick<ConnectionOptions, "query">;
+
+function checkIdentity(name: string, value: unknown): void {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new TypeError(`option '${name}' must be a non-empty string, got ${describe(value)}`);
+  }
 }
 
-export const BASE_CLIENT_OPTION_KEYS = [
-  ...RPC_OPTION_KEYS,
-  "identity",
-  "endpoint",
-  "protocols",
-  "query",
-  "reconnect",
-  "maxReconnects",
-  "backoffMin",
-  "backoffMax",
-  "offlineQueue",
-  "offlineQueueMaxSize",
-] as const;
+function checkEndpoint(name: string, value: unknown): void {
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `option '${name}' must be a ws:// or wss:// URL string, got ${describe(value)}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`option '${name}' is not a valid URL: ${JSON.stringify(value)}`);
+  }
+  if (!["ws:", "wss:", "http:", "https:"].includes(url.protocol)) {
+    throw new TypeError(`option '${name}' must use ws:// or wss://, got ${JSON.stringify(value)}`);
+  }
+}
 
-const CONNECTION_DEFAULTS = {
-  protocols: [] as readonly string[],
-  query: undefined,
-  reconnect: true,
-  maxReconnects: Infinity,
-  backoffMin: 1000,
-  backoffMax: 30_000,
-  offlineQueue: false,
-  offlineQueueMaxSize: 100,
-};
+function checkQuery(name: string, value: unknown): void {
+  if (typeof value !== "string" && (typeof value !== "object" || value === null)) {
+    throw new TypeError(`option '${name}' must be an object or a string, got ${describe(value)}`);
+  }
+}
+
+const atLeast = (min: number, integer: boolean) => (name: string, value: unknown) =>
+  checkNumber(name, value, min, integer);
+
+/** Every connection option with its default and check (see OptionRegistry). */
+const CONNECTION_OPTIONS = {
+  identity: { default: "", check: checkIdentity },
+  endpoint: { default: "", check: checkEndpoint },
+  protocols: { default: [], check: checkStringArray },
+  query: { default: undefined, check: checkQuery },
+  reconnect: { default: true, check: checkBoolean },
+  maxReconnects: { default: Infinity, check: atLeast(0, true) },
+  backoffMin: { default: 1000, check: atLeast(0, false) },
+  backoffMax: { default: 30_000, check: atLeast(0, false) },
+  offlineQueue: { default: false, check: checkBoolean },
+  offlineQueueMaxSize: { default: 100, check: atLeast(1, true) },
+} as const satisfies OptionRegistry<ConnectionOptions>;
+
+export const BASE_CLIENT_OPTION_KEYS: readonly string[] = [
+  ...RPC_OPTION_KEYS,
+  ...Object.keys(CONNECTION_OPTIONS),
+];
+
+const CONNECTION_DEFAULTS = defaultsOf<ConnectionOptions>(CONNECTION_OPTIONS);
 
 /**
  * Checks and completes the shared client options. `base` is the current configuration
- * when reconfiguring (then `input` may be partial).
+ * when reconfiguring (then `input` may be partial; identity and endpoint stay unless given).
  */
 export function resolveConnectionOptions(
   input: Partial<BaseClientOptions>,
   base?: ResolvedConnectionOptions,
 ): ResolvedConnectionOptions {
-  const out: ResolvedConnectionOptions = {
-    ...(base ?? { ...CONNECTION_DEFAULTS, identity: "", endpoint: "" }),
-  };
-  if (input.identity !== undefined || !base) {
-    if (typeof input.identity !== "string" || input.identity.length === 0) {
-      throw new TypeError(
-        `option 'identity' must be a non-empty string, got ${describe(input.identity)}`,
-      );
-    }
-    out.identity = input.identity;
+  if (!base) {
+    // Required at construction: checked even when absent, for the message.
+    checkIdentity("identity", input.identity);
+    checkEndpoint("endpoint", input.endpoint);
   }
-  if (input.endpoint !== undefined || !base) {
-    if (typeof input.endpoint !== "string") {
-      throw new TypeError(
-        `option 'endpoint' must be a ws:// or wss:// URL string, got ${describe(input.endpoint)}`,
-      );
-    }
-    let url: URL;
-    try {
-      url = new URL(input.endpoint);
-    } catch {
-      throw new TypeError(
-        `option 'endpoint' is not a valid URL: ${JSON.stringify(input.endpoint)}`,
-      );
-    }
-    if (!["ws:", "wss:", "http:", "https:"].includes(url.protocol)) {
-      throw new TypeError(
-        `option 'endpoint' must use ws:// or wss://, got ${JSON.stringify(input.endpoint)}`,
-      );
-    }
-    out.endpoint = input.endpoint;
-  }
-  if (input.protocols !== undefined) {
-    checkStringArray("protocols", input.protocols);
-    out.protocols = [...input.protocols];
-  }
-  if (input.query !== undefined) {
-    if (
-      typeof input.query !== "string" &&
-      (typeof input.query !== "object" || input.query === null)
-    ) {
-      throw new TypeError(
-        `option 'query' must be an object or a string, got ${describe(input.query)}`,
-      );
-    }
-    out.query = input.query;
-  }
-  if (input.reconnect !== undefined) {
-    checkBoolean("reconnect", input.reconnect);
-    out.reconnect = input.reconnect;
-  }
-  if (input.offlineQueue !== undefined) {
-    checkBoolean("offlineQueue", input.offlineQueue);
-    out.offlineQueue = input.offlineQueue;
-  }
-  for (const key of ["maxReconnects", "backoffMin", "backoffMax", "offlineQueueMaxSize"] as const) {
-    if (input[key] !== undefined) {
-      checkNumber(
-        key,
-        input[key],
-        key === "offlineQueueMaxSize" ? 1 : 0,
-        key !== "backoffMin" && key !== "backoffMax",
-      );
-      out[key] = input[key];
-    }
-  }
+  const out = mergeOptions<ConnectionOptions>(
+    CONNECTION_OPTIONS,
+    base ?? CONNECTION_DEFAULTS,
+    input,
+  ) as ResolvedConnectionOptions;
+  if (input.protocols !== undefined) out.protocols = [...input.protocols];
   if (out.backoffMax < out.backoffMin) {
     throw new RangeError(
       `option 'backoffMax' (${out.backoffMax}) must be >= 'backoffMin' (${out.backoffMin})`,
