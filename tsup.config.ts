@@ -6,7 +6,8 @@ export default defineConfig({
     browser: "src/browser.ts",
   },
   format: ["esm", "cjs"],
-  dts: true,
+  // @internal members (the engine's collaborator interface) stay out of the public types.
+  dts: { compilerOptions: { stripInternal: true } },
   sourcemap: true,
   clean: true,
   target: "node20",

@@ -210,3 +210,52 @@ export class RPCGenericTransportError extends Error {
   override name = "RPCGenericTransportError";
   readonly code = "ERR_TRANSPORT";
 }
+
+/** One kind of error the library throws or rejects with. */
+export interface ErrorCatalogueEntry {
+  /** The stable code: `rpcErrorCode` for RPC errors, `code` for the others (an HTTP status for upgrade errors). */
+  readonly code: string;
+  readonly class: abstract new (...args: never[]) => Error;
+  /** When it happens. */
+  readonly message: string;
+}
+
+/**
+ * Every error class of the library, with its code and meaning: the reference the README's
+ * error table and the catalogue test are checked against. Programmer errors (a wrong
+ * argument or option) are the standard TypeError and RangeError, with a message naming it.
+ */
+export const ERROR_CATALOGUE: readonly ErrorCatalogueEntry[] = Object.freeze([
+  ...(Object.keys(RPC_ERROR_CLASSES) as RPCErrorCode[]).map((code) => ({
+    code,
+    class: RPC_ERROR_CLASSES[code],
+    message: RPC_ERROR_DESCRIPTIONS[code],
+  })),
+  {
+    code: "ERR_CALL_TIMEOUT",
+    class: TimeoutError,
+    message: "A call got no answer within its timeout",
+  },
+  {
+    code: "ERR_CONNECTION_CLOSED",
+    class: ConnectionClosedError,
+    message:
+      "The connection is closing, closed or reconnecting: the call was not sent, or its answer can no longer come",
+  },
+  {
+    code: "ERR_TRANSPORT",
+    class: RPCGenericTransportError,
+    message: "The transport failed to carry a message",
+  },
+  {
+    code: "ERR_UNEXPECTED_HTTP_RESPONSE",
+    class: UnexpectedHttpResponse,
+    message:
+      "The server answered the upgrade with an HTTP status other than 101 (code: the status)",
+  },
+  {
+    code: "ERR_UPGRADE_REFUSED",
+    class: WebsocketUpgradeError,
+    message: "The server refused an upgrade (code: the HTTP status sent)",
+  },
+]);

@@ -12,7 +12,6 @@ import { finishClose, startClose, type ConnectionLifecycle } from "./connection-
 import { toError } from "./contain.js";
 import { checkHandlerDirection, type Role } from "./direction.js";
 import { EngineAdapter } from "./engine-adapter.js";
-import type { EngineCore } from "./engine-core.js";
 import { HandlerRegistry } from "./handler-registry.js";
 import { KeepAlivePinger } from "./keep-alive-pinger.js";
 import type { InboundCall } from "./inbound-call.js";
@@ -62,8 +61,9 @@ export class RpcEngine<
   In extends ProtocolMaps = NoMethods,
   Reserved extends string = never,
 >
+  // Not `implements EngineCore`: those members are @internal, stripped from the public types.
+  // The compiler still checks the fit wherever the engine is handed to its collaborators.
   extends EventEmitter<ClientEvents>
-  implements EngineCore
 {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN;
