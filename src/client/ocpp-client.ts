@@ -10,6 +10,7 @@ import {
   SecurityProfile,
   type TLSOptions,
 } from "../security/index.js";
+import { resolveBackpressure, type BackpressureOptions } from "../transport/backpressure.js";
 import { KeepAliveSweeper } from "../transport/keep-alive.js";
 import { NodeTransport } from "../transport/node-transport.js";
 import { BASE_CLIENT_OPTION_KEYS, type BaseClientOptions } from "./client-options.js";
@@ -32,6 +33,12 @@ export interface ClientOptions<P extends string = string> extends BaseClientOpti
    * CSMS's large messages (SendLocalList, charging profiles); a server guards with 64 KiB.
    */
   maxPayloadBytes?: number;
+  /**
+   * Stop reading from the CSMS while more than `highWaterMarkBytes` wait to be sent to it;
+   * close (1008) after `stallTimeoutMs` above it. `false` turns it off. Default
+   * `{ highWaterMarkBytes: 1 MiB, lowWaterMarkBytes: 256 KiB, stallTimeoutMs: 30000 }`.
+   */
+  backpressure?: Partial<BackpressureOptions> | false;
   /** Extra options for the `ws` WebSocket (advanced). */
   wsOpts?: WebSocket.ClientOptions;
 }
@@ -44,6 +51,7 @@ const CLIENT_OPTION_KEYS = new Set<string>([
   "headers",
   "handshakeTimeoutMs",
   "maxPayloadBytes",
+  "backpressure",
   "wsOpts",
 ]);
 
@@ -54,6 +62,7 @@ interface NodeConnectionOptions {
   headers: Record<string, string>;
   handshakeTimeoutMs: number;
   maxPayloadBytes: number;
+  backpressure: Readonly<BackpressureOptions> | false;
   wsOpts: WebSocket.ClientOptions;
 }
 
@@ -98,8 +107,16 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
     protocols: readonly string[],
     signal: AbortSignal,
   ): Promise<OpenedTransport> {
-    const { password, headers, handshakeTimeoutMs, maxPayloadBytes, wsOpts, securityProfile, tls } =
-      this.node;
+    const {
+      password,
+      headers,
+      handshakeTimeoutMs,
+      maxPayloadBytes,
+      wsOpts,
+      securityProfile,
+      tls,
+      backpressure,
+    } = this.node;
     const requestHeaders: Record<string, string> = { "user-agent": getPackageIdent(), ...headers };
     if (password !== undefined)
       requestHeaders.authorization = encodeBasicAuth(this.connection.identity, password);
@@ -118,7 +135,8 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
       headers: { ...requestHeaders, ...wsOpts.headers },
     });
 
-    const transport = new NodeTransport(ws, true);
+    // Made at once: it holds the socket's events (errors included) until the engine listens.
+    const transport = new NodeTransport(ws);
 
     return new Promise<OpenedTransport>((resolve, reject) => {
       let response: IncomingMessage | undefined;
@@ -131,9 +149,8 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
       };
       function fail(err: Error) {
         cleanup();
-        // Keep the socket's late errors from becoming unhandled 'error' events.
-        ws.on("error", () => undefined);
-        ws.terminate();
+        // The transport keeps listening for the socket's late errors.
+        transport.terminate();
         reject(err);
       }
       const onAbort = () => fail(new ConnectionClosedError("Connection aborted", 1001));
@@ -145,7 +162,10 @@ export class OCPPClient<const P extends string = string> extends ReconnectingCli
         res.resume();
         fail(err);
       };
-      const onUpgrade = (res: IncomingMessage) => (response = res);
+      const onUpgrade = (res: IncomingMessage) => {
+        response = res;
+        if (backpressure) transport.enableBackpressure(res.socket, backpressure);
+      };
       const onOpen = () => {
         cleanup();
         resolve({ transport, response });
@@ -169,6 +189,7 @@ function resolveNodeOptions(
     handshakeTimeoutMs = 30_000,
     maxPayloadBytes = 10 * 1024 * 1024,
     wsOpts = {},
+    backpressure = {},
   } = options;
   checkNumber("handshakeTimeoutMs", handshakeTimeoutMs, 1);
   checkNumber("maxPayloadBytes", maxPayloadBytes, 1, true);
@@ -190,5 +211,14 @@ function resolveNodeOptions(
   } else {
     checkClientSecurity({ securityProfile, endpoint, password, tls });
   }
-  return { securityProfile, password, tls, headers, handshakeTimeoutMs, maxPayloadBytes, wsOpts };
+  return {
+    securityProfile,
+    password,
+    tls,
+    headers,
+    handshakeTimeoutMs,
+    maxPayloadBytes,
+    backpressure: resolveBackpressure(backpressure),
+    wsOpts,
+  };
 }

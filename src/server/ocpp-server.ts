@@ -391,15 +391,17 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     session: unknown,
     options: RpcOptions,
   ): void {
-    const transport = new NodeTransport(ws, false);
+    // First thing: the transport owns the socket's listeners from now on, on every path
+    // below (a malformed frame can already be in the TCP packet of the request).
+    const transport = new NodeTransport(ws);
     if (this.state !== ConnectionState.OPEN) {
-      ws.close(1001, "Server closing");
+      transport.close(1001, "Server closing");
       return;
     }
     if (!ws.protocol && (handshake.protocols.size > 0 || this.options.protocols.length > 0)) {
       // J16 §3.2, 2.1 Part 4 §3.3: no subprotocol in common → complete the handshake without
       // Sec-WebSocket-Protocol, then close at once.
-      ws.close(1002, "No supported subprotocol");
+      transport.close(1002, "No supported subprotocol");
       const offered = [...handshake.protocols].join(", ") || "none";
       const error = new WebsocketUpgradeError(
         400,
@@ -421,6 +423,8 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       );
       return;
     }
+    const { backpressure } = this.options;
+    if (backpressure) transport.enableBackpressure(handshake.request.socket, backpressure);
     const client = new OCPPServerClient<P>(
       transport,
       handshake,
