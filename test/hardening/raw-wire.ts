@@ -84,11 +84,12 @@ export function closed(socket: Socket): Promise<void> {
 
 /**
  * A raw server that answers every upgrade with 101 (choosing `protocol`) followed, in the
- * same write, by `after` (frames, or nothing).
+ * same write, by `after` (frames, or nothing); with `hangUp`, it then drops the connection.
  */
 export async function rawCsms(
   protocol: string,
   after: Buffer,
+  hangUp = false,
 ): Promise<{ url: string; server: Server; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -112,7 +113,12 @@ export async function rawCsms(
         `Sec-WebSocket-Accept: ${accept}`,
         `Sec-WebSocket-Protocol: ${protocol}`,
       ].join("\r\n");
-      socket.write(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), after]));
+      const response = Buffer.concat([Buffer.from(`${head}\r\n\r\n`), after]);
+      if (hangUp) {
+        socket.end(response);
+        return;
+      }
+      socket.write(response);
       // Keep reading so the client's frames never fill the buffers.
       socket.resume();
     };

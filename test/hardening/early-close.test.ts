@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { OCPPClient } from "../../src/index.js";
+import { closeRawCsms, frame, rawCsms } from "./raw-wire.js";
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function station(protocol: string, after: Buffer, hangUp: boolean, strictMode: boolean) {
+  const csms = await rawCsms(protocol, after, hangUp);
+  cleanups.push(() => closeRawCsms(csms));
+  const client = new OCPPClient({
+    endpoint: csms.url,
+    identity: "CP-EARLY",
+    protocols: [protocol],
+    reconnect: false,
+    strictMode,
+  });
+  cleanups.push(() => client.close({ force: true }));
+  return client;
+}
+
+const closeFrame1002 = frame({ opcode: 0x8, payload: Buffer.from([0x03, 0xea]) });
+
+// The server ends the connection in the very packet of its 101: the client must still see
+// it, including in strict mode, where it awaits the schemas between 'open' and listening
+// (each strict case uses a subprotocol whose schemas this process has not loaded yet).
+describe("a connection that ends right after the 101 is noticed", () => {
+  it.each([
+    ["close frame 1002, strict mode", "ocpp1.6", closeFrame1002, false, true, 1002],
+    ["TCP drop, strict mode", "ocpp2.0.1", Buffer.alloc(0), true, true, 1006],
+    ["close frame 1002", "ocpp1.6", closeFrame1002, false, false, 1002],
+    ["TCP drop", "ocpp1.6", Buffer.alloc(0), true, false, 1006],
+  ])("%s", async (_name, protocol, after, hangUp, strictMode, code) => {
+    const client = await station(protocol, after, hangUp, strictMode);
+    const disconnect = new Promise<{ code: number }>((r) => client.once("disconnect", r));
+    const closed = new Promise<{ code: number }>((r) => client.once("close", r));
+    await client.connect();
+    expect((await disconnect).code).toBe(code);
+    expect((await closed).code).toBe(code);
+    expect(client.state).toBe(3);
+  });
+});
