@@ -1,14 +1,8 @@
 import { EventEmitter } from "eventemitter3";
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server as HttpServer,
-} from "node:http";
-import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import type { TLSSocket } from "node:tls";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { getPackageIdent } from "../package-ident.js";
 import { ConnectionClosedError, WebsocketUpgradeError } from "../protocol/errors.js";
 import {
   ConnectionState,
@@ -47,6 +41,11 @@ import {
   type ServerOptions,
 } from "./server-options.js";
 import { runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
+import {
+  applyHandshakeTimeout,
+  createListenServer,
+  type ListenServerHost,
+} from "./listen-server.js";
 
 export interface ListenOptions {
   /** Aborts listening (closes the HTTP server listen() created). */
@@ -93,7 +92,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   private options: Readonly<ResolvedServerOptions>;
   private authCallback: AuthCallback | undefined;
   private state: ConnectionState = ConnectionState.OPEN;
-  private readonly wss: WebSocketServer;
+  private wss: WebSocketServer;
   private readonly sweeper: KeepAliveSweeper;
   private readonly connected = new Set<OCPPServerClient<P>>();
   private readonly byIdentity = new Map<string, OCPPServerClient<P>>();
@@ -103,6 +102,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   private readonly httpServers = new Set<HttpServer>();
   private readonly upgrading = new Set<Duplex>();
   private readonly upgradeHost: UpgradeHost;
+  private readonly listenHost: ListenServerHost;
   private readonly boundHandleUpgrade: (
     request: IncomingMessage,
     socket: Duplex,
@@ -139,15 +139,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       prepareValidator(this.options.rpc, protocol)?.catch(() => undefined);
     }
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
-    this.wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: false,
-      maxPayload: this.options.maxPayloadBytes,
-      ...this.options.wssOptions,
-      // Called synchronously inside handleUpgrade (see acceptUpgrade below).
-      handleProtocols: () => this.upgradeProtocol,
-    });
+    this.wss = this.makeWebSocketServer();
     this.upgradeHost = {
       getOptions: () => this.options,
       acceptUpgrade: (request, socket, head, protocol, onWebSocket) => {
@@ -182,8 +174,27 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
           this.emit("upgradeError", { error, socket, request });
       },
     };
+    this.listenHost = {
+      securityEvent: (type, identity, remoteAddress, reason, status) =>
+        this.securityEvent(type, identity, remoteAddress, reason, status),
+      error: (err) => {
+        if (this.listenerCount("error")) this.emit("error", err);
+      },
+    };
     this.boundHandleUpgrade = (request, socket, head) =>
       runUpgrade(this.upgradeHost, request, socket, head);
+  }
+
+  private makeWebSocketServer(): WebSocketServer {
+    return new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: this.options.maxPayloadBytes,
+      ...this.options.wssOptions,
+      // Called synchronously inside handleUpgrade (see acceptUpgrade below).
+      handleProtocols: () => this.upgradeProtocol,
+    });
   }
 
   /** The connected stations. */
@@ -208,9 +219,37 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     this.authCallback = callback as unknown as AuthCallback;
   }
 
-  /** Changes options; new connections use them (open ones keep theirs). */
+  /**
+   * Changes options, all or nothing (everything is checked before anything changes). New
+   * connections use them; open ones keep theirs (their RPC options, `maxPayloadBytes`,
+   * `backpressure`). The servers listen() made take a new `handshakeTimeoutMs` for the
+   * request head (their TLS handshake limit stays) and new `tls` certificates; their
+   * `securityProfile` cannot change (close() and listen() again).
+   */
   reconfigure(options: ServerOptions<P>): void {
-    this.options = resolveServerOptions("reconfigure()", options, this.options);
+    const next = resolveServerOptions("reconfigure()", options, this.options);
+    if (next.securityProfile !== this.options.securityProfile && this.httpServers.size > 0) {
+      throw new Error(
+        "reconfigure(): option 'securityProfile' cannot change while servers made by listen() run; close() and listen() again",
+      );
+    }
+    const context =
+      options.tls !== undefined && this.tlsServers.size > 0
+        ? buildServerTlsOptions(next.securityProfile, next.tls!)
+        : undefined;
+    const previous = this.options;
+    this.options = next;
+    if (context) for (const httpsServer of this.tlsServers) httpsServer.setSecureContext(context);
+    if (next.handshakeTimeoutMs !== previous.handshakeTimeoutMs) {
+      for (const httpServer of this.httpServers)
+        applyHandshakeTimeout(httpServer, next.handshakeTimeoutMs);
+    }
+    // ws reads its limits when it is made: a new one for the upgrades to come.
+    if (
+      next.maxPayloadBytes !== previous.maxPayloadBytes ||
+      next.wssOptions !== previous.wssOptions
+    )
+      this.wss = this.makeWebSocketServer();
     this.rateLimiter = makeRateLimiter(this.options);
     // Strict mode's schemas load in the background now, so the first station need not wait;
     // a failure shows again (and is reported) when a connection needs them.
@@ -348,31 +387,11 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       options.server.on("upgrade", this.boundHandleUpgrade);
       return options.server;
     }
-    const onRequest = (_req: IncomingMessage, res: import("node:http").ServerResponse) => {
-      res.setHeader("Server", getPackageIdent());
-      res.statusCode = 404;
-      res.end();
-    };
-    const profile = this.options.securityProfile;
-    let httpServer: HttpServer;
-    if (securityProfileRequirements(profile).usesTls) {
-      const httpsServer = createHttpsServer(
-        buildServerTlsOptions(profile, this.options.tls!),
-        onRequest,
-      );
-      httpsServer.on("tlsClientError", (err: Error, socket: TLSSocket) =>
-        this.securityEvent("TLS_ERROR", undefined, socket.remoteAddress, err.message),
-      );
-      this.tlsServers.add(httpsServer);
-      httpsServer.once("close", () => this.tlsServers.delete(httpsServer));
-      httpServer = httpsServer;
-    } else {
-      httpServer = createHttpServer({ noDelay: true }, onRequest);
-    }
-    httpServer.on("upgrade", this.boundHandleUpgrade);
-    httpServer.on("error", (err) => {
-      if (this.listenerCount("error")) this.emit("error", err);
-    });
+    const { server: httpServer, tls } = createListenServer(
+      this.options,
+      this.listenHost,
+      this.boundHandleUpgrade,
+    );
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
       httpServer.listen({ port, host, signal: options.signal }, () => {
@@ -380,6 +399,10 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
         resolve();
       });
     });
+    if (tls) {
+      this.tlsServers.add(tls);
+      tls.once("close", () => this.tlsServers.delete(tls));
+    }
     this.httpServers.add(httpServer);
     httpServer.once("close", () => this.httpServers.delete(httpServer));
     return httpServer;

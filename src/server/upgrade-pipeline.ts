@@ -99,7 +99,6 @@ export function runUpgrade(
           408,
           `Handshake not completed within ${options.handshakeTimeoutMs} ms`,
         ),
-        "HANDSHAKE_TIMEOUT",
       ),
     options.handshakeTimeoutMs,
   );

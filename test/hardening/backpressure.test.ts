@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { OCPPClient, OCPPServer, type OCPPServerClient } from "../../src/index.js";
@@ -26,13 +25,11 @@ async function floodServer(backpressure: object | false) {
 
 /** A station that sends `count` calls in one go and never reads its socket. */
 async function nonReadingStation(server: OCPPServer, port: number, count: number) {
-  const accepted = once(server, "client") as Promise<[OCPPServerClient]>;
+  const accepted = new Promise<OCPPServerClient>((r) => server.once("client", r));
   const socket = await rawConnect(port);
-  cleanups.push(async () => {
-    socket.destroy();
-  });
+  cleanups.push(() => Promise.resolve(socket.destroy()));
   socket.write(upgradeRequest("/CP-FLOOD", ["ocpp1.6"]));
-  const [client] = await accepted;
+  const client = await accepted;
   // Stop reading before the first answer arrives (the 101 is all we let in).
   socket.pause();
   const frames: Buffer[] = [];
