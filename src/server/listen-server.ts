@@ -79,7 +79,7 @@ export function createListenServer(
   // Before anything can fail: the raw TCP socket still knows its peer here.
   server.on("connection", (socket: Socket) => addresses.set(socket, socket.remoteAddress));
   server.on("clientError", (err: Error & { code?: string }, socket: Duplex) => {
-    const refusal = describeClientError(err, timeoutMs);
+    const refusal = describeClientError(err, server.headersTimeout);
     if (!refusal) {
       socket.destroy();
       return;
