@@ -98,9 +98,42 @@ export function createListenServer(
   return { server, tls };
 }
 
-/** The request-head limits of a server listen() made, after reconfigure({ handshakeTimeoutMs }). */
-export function applyHandshakeTimeout(server: HttpServer, timeoutMs: number): void {
-  Object.assign(server, headerPhaseLimits(timeoutMs));
+/** The servers listen() made that are running. */
+export interface RunningServers {
+  http: ReadonlySet<HttpServer>;
+  tls: ReadonlySet<HttpsServer>;
+}
+
+/**
+ * Checks what reconfigure() would change on the running servers and returns the change, to
+ * be applied once every other check passed too. Their security profile cannot change (an
+ * HTTP server does not become HTTPS; requestCert is fixed when made); new `tls`
+ * certificates and a new `handshakeTimeoutMs` for the request head can (the TLS handshake
+ * limit is fixed when made).
+ */
+export function planListenReconfigure(
+  running: RunningServers,
+  previous: Readonly<ResolvedServerOptions>,
+  next: Readonly<ResolvedServerOptions>,
+  tlsGiven: unknown,
+): () => void {
+  if (next.securityProfile !== previous.securityProfile && running.http.size > 0) {
+    throw new Error(
+      "reconfigure(): option 'securityProfile' cannot change while servers made by listen() run; close() and listen() again",
+    );
+  }
+  const context =
+    tlsGiven !== undefined && running.tls.size > 0
+      ? buildServerTlsOptions(next.securityProfile, next.tls!)
+      : undefined;
+  const limits =
+    next.handshakeTimeoutMs !== previous.handshakeTimeoutMs
+      ? headerPhaseLimits(next.handshakeTimeoutMs)
+      : undefined;
+  return () => {
+    if (context) for (const server of running.tls) server.setSecureContext(context);
+    if (limits) for (const server of running.http) Object.assign(server, limits);
+  };
 }
 
 function headerPhaseLimits(timeoutMs: number) {

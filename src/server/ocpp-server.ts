@@ -42,8 +42,8 @@ import {
 } from "./server-options.js";
 import { runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
 import {
-  applyHandshakeTimeout,
   createListenServer,
+  planListenReconfigure,
   type ListenServerHost,
 } from "./listen-server.js";
 
@@ -132,12 +132,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   constructor(options: ServerOptions<P> = {}) {
     super();
     this.options = resolveServerOptions("OCPPServer", options);
-    this.rateLimiter = makeRateLimiter(this.options);
-    // Strict mode's schemas load in the background now, so the first station need not wait;
-    // a failure shows again (and is reported) when a connection needs them.
-    for (const protocol of strictProtocols(this.options.rpc, this.options.protocols)) {
-      prepareValidator(this.options.rpc, protocol)?.catch(() => undefined);
-    }
+    this.useOptions(this.options);
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
     this.wss = this.makeWebSocketServer();
     this.upgradeHost = {
@@ -228,35 +223,28 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
    */
   reconfigure(options: ServerOptions<P>): void {
     const next = resolveServerOptions("reconfigure()", options, this.options);
-    if (next.securityProfile !== this.options.securityProfile && this.httpServers.size > 0) {
-      throw new Error(
-        "reconfigure(): option 'securityProfile' cannot change while servers made by listen() run; close() and listen() again",
-      );
-    }
-    const context =
-      options.tls !== undefined && this.tlsServers.size > 0
-        ? buildServerTlsOptions(next.securityProfile, next.tls!)
-        : undefined;
+    const running = { http: this.httpServers, tls: this.tlsServers };
+    const applyToRunning = planListenReconfigure(running, this.options, next, options.tls);
     const previous = this.options;
-    this.options = next;
-    if (context) for (const httpsServer of this.tlsServers) httpsServer.setSecureContext(context);
-    if (next.handshakeTimeoutMs !== previous.handshakeTimeoutMs) {
-      for (const httpServer of this.httpServers)
-        applyHandshakeTimeout(httpServer, next.handshakeTimeoutMs);
-    }
+    this.useOptions(next);
+    applyToRunning();
     // ws reads its limits when it is made: a new one for the upgrades to come.
     if (
       next.maxPayloadBytes !== previous.maxPayloadBytes ||
       next.wssOptions !== previous.wssOptions
     )
       this.wss = this.makeWebSocketServer();
-    this.rateLimiter = makeRateLimiter(this.options);
+    this.sweeper.setTickMs(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
+  }
+
+  private useOptions(options: Readonly<ResolvedServerOptions>): void {
+    this.options = options;
+    this.rateLimiter = makeRateLimiter(options);
     // Strict mode's schemas load in the background now, so the first station need not wait;
     // a failure shows again (and is reported) when a connection needs them.
-    for (const protocol of strictProtocols(this.options.rpc, this.options.protocols)) {
-      prepareValidator(this.options.rpc, protocol)?.catch(() => undefined);
+    for (const protocol of strictProtocols(options.rpc, options.protocols)) {
+      prepareValidator(options.rpc, protocol)?.catch(() => undefined);
     }
-    this.sweeper.setTickMs(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
   }
 
   /**
