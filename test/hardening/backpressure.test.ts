@@ -1,7 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { OCPPClient, OCPPServer, type OCPPServerClient } from "../../src/index.js";
-import { clientText, rawConnect, upgradeRequest } from "./raw-wire.js";
+import {
+  clientText,
+  closeRawCsms,
+  frame,
+  rawConnect,
+  rawCsms,
+  upgradeRequest,
+} from "./raw-wire.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -67,12 +74,45 @@ describe("backpressure", () => {
     const { code, reason } = await closed;
     expect(code).toBe(1008);
     expect(reason).toMatch(/not reading/);
-    // It really was flooding (past the 1 MiB mark), yet the queue stayed bounded and most
-    // of the 20,000 calls were never read.
+    // It really was flooding (past the 1 MiB mark), yet the queue stayed bounded (the mark
+    // plus the answers to the calls of the last chunk read) and most of the 20,000 calls
+    // (80 MiB of answers) were never read.
     expect(maxQueued).toBeGreaterThan(MiB);
-    expect(maxQueued).toBeLessThan(2 * MiB);
+    expect(maxQueued).toBeLessThan(3 * MiB);
     expect(received).toBeLessThan(20_000);
     expect(other.state).toBe(1);
+  });
+
+  it("the Node client does the same towards a CSMS that does not read", async () => {
+    const calls: Buffer[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      calls.push(frame({ payload: `[2,"c${i}","DataTransfer",{"vendorId":"v"}]` }));
+    }
+    const csms = await rawCsms("ocpp1.6", Buffer.concat(calls), "no-read");
+    cleanups.push(() => closeRawCsms(csms));
+    const station = new OCPPClient({
+      endpoint: csms.url,
+      identity: "CP-1",
+      protocols: ["ocpp1.6"],
+      reconnect: false,
+      backpressure: { stallTimeoutMs: 1000 },
+    });
+    cleanups.push(() => station.close({ force: true }));
+    const big = "x".repeat(4096);
+    station.handle("DataTransfer", () => ({ status: "Accepted", data: big }));
+    let maxQueued = 0;
+    let received = 0;
+    station.on("message", ({ outbound }) => {
+      if (outbound) return;
+      received++;
+      maxQueued = Math.max(maxQueued, station.bufferedAmount);
+    });
+    const closed = new Promise<{ code: number }>((r) => station.once("close", r));
+    await station.connect();
+    expect((await closed).code).toBe(1008);
+    expect(maxQueued).toBeGreaterThan(MiB);
+    expect(maxQueued).toBeLessThan(3 * MiB);
+    expect(received).toBeLessThan(20_000);
   });
 
   it("false turns it off: the queue grows past the mark", async () => {

@@ -8,7 +8,7 @@ afterEach(async () => {
 });
 
 async function station(protocol: string, after: Buffer, hangUp: boolean, strictMode: boolean) {
-  const csms = await rawCsms(protocol, after, hangUp);
+  const csms = await rawCsms(protocol, after, hangUp ? "hang-up" : "read");
   cleanups.push(() => closeRawCsms(csms));
   const client = new OCPPClient({
     endpoint: csms.url,

@@ -84,12 +84,13 @@ export function closed(socket: Socket): Promise<void> {
 
 /**
  * A raw server that answers every upgrade with 101 (choosing `protocol`) followed, in the
- * same write, by `after` (frames, or nothing); with `hangUp`, it then drops the connection.
+ * same write, by `after` (frames, or nothing). Then, by `mode`: keeps reading ("read"), drops
+ * the connection ("hang-up") or never reads again ("no-read").
  */
 export async function rawCsms(
   protocol: string,
   after: Buffer,
-  hangUp = false,
+  mode: "read" | "hang-up" | "no-read" = "read",
 ): Promise<{ url: string; server: Server; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -114,13 +115,14 @@ export async function rawCsms(
         `Sec-WebSocket-Protocol: ${protocol}`,
       ].join("\r\n");
       const response = Buffer.concat([Buffer.from(`${head}\r\n\r\n`), after]);
-      if (hangUp) {
+      if (mode === "hang-up") {
         socket.end(response);
         return;
       }
       socket.write(response);
-      // Keep reading so the client's frames never fill the buffers.
-      socket.resume();
+      if (mode === "no-read") socket.pause();
+      // Else keep reading so the client's frames never fill the buffers.
+      else socket.resume();
     };
     socket.on("data", onData);
   });
