@@ -42,3 +42,31 @@ describe("a connection that ends right after the 101 is noticed", () => {
     expect(client.state).toBe(3);
   });
 });
+
+describe("frames that arrive before the engine listens", () => {
+  it("are all delivered in order, also beyond the hold limit (reading pauses, then resumes)", async () => {
+    const count = 3000;
+    const data = "d".repeat(1024);
+    const calls: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      calls.push(
+        frame({ payload: JSON.stringify([2, `c${i}`, "DataTransfer", { vendorId: "v", data }]) }),
+      );
+    }
+    // 3 MiB in the packets of the 101, while strict mode loads the 2.1 schemas.
+    const client = await station("ocpp2.1", Buffer.concat(calls), false, true);
+    client.handle("DataTransfer", () => ({ status: "Accepted" }));
+    const ids: string[] = [];
+    const all = new Promise<void>((resolve) =>
+      client.on("message", ({ message, outbound }) => {
+        if (outbound) return;
+        ids.push((JSON.parse(message) as [number, string])[1]);
+        if (ids.length === count) resolve();
+      }),
+    );
+    await client.connect();
+    await all;
+    expect(ids).toEqual(calls.map((_, i) => `c${i}`));
+    expect(client.state).toBe(1);
+  });
+});
