@@ -40,7 +40,7 @@ import {
   type ResolvedServerOptions,
   type ServerOptions,
 } from "./server-options.js";
-import { runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
+import { noCommonSubprotocol, runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
 import {
   createListenServer,
   planListenReconfigure,
@@ -409,28 +409,18 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       transport.close(1001, "Server closing");
       return;
     }
-    if (!ws.protocol && (handshake.protocols.size > 0 || this.options.protocols.length > 0)) {
-      // J16 §3.2, 2.1 Part 4 §3.3: no subprotocol in common → complete the handshake without
-      // Sec-WebSocket-Protocol, then close at once.
+    const refusal = noCommonSubprotocol(ws.protocol, handshake, this.options.protocols);
+    if (refusal) {
+      // J16 §3.2, 2.1 Part 4 §3.3: complete the handshake without Sec-WebSocket-Protocol,
+      // then close at once.
       transport.close(1002, "No supported subprotocol");
-      const offered = [...handshake.protocols].join(", ") || "none";
-      const error = new WebsocketUpgradeError(
-        400,
-        `No subprotocol in common: the client offered ${offered}; the server serves ${this.options.protocols.join(", ") || "none"}`,
-      );
-      if (this.listenerCount("upgradeAborted")) {
-        this.emit("upgradeAborted", {
-          error,
-          socket: handshake.request.socket,
-          request: handshake.request,
-          identity: handshake.identity,
-        });
-      }
-      this.securityEvent(
+      const { request } = handshake;
+      this.upgradeHost.onAborted(
+        refusal,
         "UPGRADE_ABORTED",
+        request.socket,
+        request,
         handshake.identity,
-        handshake.remoteAddress,
-        error.message,
       );
       return;
     }
