@@ -10,6 +10,7 @@ import {
   SecurityProfile,
   type TLSOptions,
 } from "../security/index.js";
+import { resolveBackpressure, type BackpressureOptions } from "../transport/backpressure.js";
 import { NodeTransport } from "../transport/node-transport.js";
 import type { ClientOptions } from "./ocpp-client.js";
 import type { Connector, OpenedTransport } from "./reconnector.js";
@@ -21,6 +22,7 @@ export interface NodeConnectionOptions {
   headers: Record<string, string>;
   handshakeTimeoutMs: number;
   maxPayloadBytes: number;
+  backpressure: Readonly<BackpressureOptions> | false;
   wsOpts: WebSocket.ClientOptions;
 }
 
@@ -31,8 +33,16 @@ export class NodeConnector implements Connector {
   identity = "";
 
   open(url: string, protocols: readonly string[], signal: AbortSignal): Promise<OpenedTransport> {
-    const { password, headers, handshakeTimeoutMs, maxPayloadBytes, wsOpts, securityProfile, tls } =
-      this.node;
+    const {
+      password,
+      headers,
+      handshakeTimeoutMs,
+      maxPayloadBytes,
+      wsOpts,
+      securityProfile,
+      tls,
+      backpressure,
+    } = this.node;
     const requestHeaders: Record<string, string> = { "user-agent": getPackageIdent(), ...headers };
     if (password !== undefined)
       requestHeaders.authorization = encodeBasicAuth(this.identity, password);
@@ -51,7 +61,8 @@ export class NodeConnector implements Connector {
       headers: { ...requestHeaders, ...wsOpts.headers },
     });
 
-    const transport = new NodeTransport(ws, true);
+    // Made at once: it holds the socket's events (errors included) until the engine listens.
+    const transport = new NodeTransport(ws);
 
     return new Promise<OpenedTransport>((resolve, reject) => {
       let response: IncomingMessage | undefined;
@@ -64,9 +75,8 @@ export class NodeConnector implements Connector {
       };
       function fail(err: Error) {
         cleanup();
-        // Keep the socket's late errors from becoming unhandled 'error' events.
-        ws.on("error", () => undefined);
-        ws.terminate();
+        // The transport keeps listening for the socket's late errors.
+        transport.terminate();
         reject(err);
       }
       const onAbort = () => fail(new ConnectionClosedError("Connection aborted", 1001));
@@ -78,7 +88,10 @@ export class NodeConnector implements Connector {
         res.resume();
         fail(err);
       };
-      const onUpgrade = (res: IncomingMessage) => (response = res);
+      const onUpgrade = (res: IncomingMessage) => {
+        response = res;
+        if (backpressure) transport.enableBackpressure(res.socket, backpressure);
+      };
       const onOpen = () => {
         cleanup();
         resolve({ transport, response });
@@ -102,6 +115,7 @@ export function resolveNodeOptions(
     handshakeTimeoutMs = 30_000,
     maxPayloadBytes = 10 * 1024 * 1024,
     wsOpts = {},
+    backpressure = {},
   } = options;
   checkNumber("handshakeTimeoutMs", handshakeTimeoutMs, 1);
   checkNumber("maxPayloadBytes", maxPayloadBytes, 1, true);
@@ -123,5 +137,14 @@ export function resolveNodeOptions(
   } else {
     checkClientSecurity({ securityProfile, endpoint, password, tls });
   }
-  return { securityProfile, password, tls, headers, handshakeTimeoutMs, maxPayloadBytes, wsOpts };
+  return {
+    securityProfile,
+    password,
+    tls,
+    headers,
+    handshakeTimeoutMs,
+    maxPayloadBytes,
+    backpressure: resolveBackpressure(backpressure),
+    wsOpts,
+  };
 }

@@ -1,5 +1,6 @@
 import type WebSocket from "ws";
 import type { SecurityProfile, TLSOptions } from "../security/index.js";
+import type { BackpressureOptions } from "../transport/backpressure.js";
 import { KeepAliveSweeper } from "../transport/keep-alive.js";
 import { BASE_CLIENT_OPTION_KEYS, type BaseClientOptions } from "./client-options.js";
 import { NodeConnector, resolveNodeOptions } from "./node-connector.js";
@@ -22,6 +23,12 @@ export interface ClientOptions<P extends string = string> extends BaseClientOpti
    * CSMS's large messages (SendLocalList, charging profiles); a server guards with 64 KiB.
    */
   maxPayloadBytes?: number;
+  /**
+   * Stop reading from the CSMS while more than `highWaterMarkBytes` wait to be sent to it;
+   * close (1008) after `stallTimeoutMs` above it. `false` turns it off. Default
+   * `{ highWaterMarkBytes: 1 MiB, lowWaterMarkBytes: 256 KiB, stallTimeoutMs: 30000 }`.
+   */
+  backpressure?: Partial<BackpressureOptions> | false;
   /** Extra options for the `ws` WebSocket (advanced). */
   wsOpts?: WebSocket.ClientOptions;
 }
@@ -34,6 +41,7 @@ const CLIENT_OPTION_KEYS = new Set<string>([
   "headers",
   "handshakeTimeoutMs",
   "maxPayloadBytes",
+  "backpressure",
   "wsOpts",
 ]);
 

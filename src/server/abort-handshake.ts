@@ -8,6 +8,9 @@ import { getPackageIdent } from "../package-ident.js";
  */
 export function abortHandshake(socket: Duplex, status: number, message: string): void {
   if (socket.destroyed) return;
+  // The HTTP server dropped its listeners when it handed the socket over for the upgrade: a
+  // reset while the refusal is written would be an unhandled 'error' that ends the process.
+  socket.on("error", () => socket.destroy());
   if (socket.writable) {
     const body = message || STATUS_CODES[status] || "";
     const lines = [

@@ -8,10 +8,12 @@ import {
 } from "../security/index.js";
 import type { SecurityProfile } from "../security/index.js";
 
-/** What the server learnt from a station's upgrade request. */
+/** What the server learnt from a station's upgrade request (auth()'s and `client.handshake`). */
 export interface HandshakeInfo {
   /** The station identity: the last path segment, percent-decoded. */
   identity: string;
+  /** The URL's path, identity included, as sent (e.g. "/ocpp/CP001"). */
+  pathname: string;
   /** The path before the identity ("/" when none). */
   endpoint: string;
   /** The URL's query parameters. */
@@ -32,16 +34,17 @@ export interface HandshakeInfo {
   request: IncomingMessage;
 }
 
-/**
- * The handshake kept on an accepted client: everything but the raw request, which would
- * hold the request's buffers and headers twice for the life of every connection. The query
- * is parsed again on demand from the URL.
- */
-export type ClientHandshake = Omit<HandshakeInfo, "request">;
+/** The handshake a server-side client keeps: the same fields and type as auth()'s. */
+export type ClientHandshake = HandshakeInfo;
 
-/** The long-lived copy of a handshake (see ClientHandshake). */
-export class AcceptedHandshake implements ClientHandshake {
+/**
+ * The long-lived copy of a handshake, kept for the life of each connection: the request's
+ * own objects are shared, not copied, and the query is parsed again from the URL on demand
+ * rather than held.
+ */
+export class AcceptedHandshake implements HandshakeInfo {
   readonly identity: string;
+  readonly pathname: string;
   readonly endpoint: string;
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string | undefined;
@@ -49,10 +52,11 @@ export class AcceptedHandshake implements ClientHandshake {
   readonly password: Buffer | undefined;
   readonly clientCertificate: ClientCertificateInfo | undefined;
   readonly securityProfile: SecurityProfile;
-  private readonly url: string;
+  readonly request: IncomingMessage;
 
   constructor(handshake: HandshakeInfo) {
     this.identity = handshake.identity;
+    this.pathname = handshake.pathname;
     this.endpoint = handshake.endpoint;
     this.headers = handshake.headers;
     this.remoteAddress = handshake.remoteAddress;
@@ -60,12 +64,12 @@ export class AcceptedHandshake implements ClientHandshake {
     this.password = handshake.password;
     this.clientCertificate = handshake.clientCertificate;
     this.securityProfile = handshake.securityProfile;
-    this.url = handshake.request.url ?? "/";
+    this.request = handshake.request;
   }
 
   /** The URL's query parameters (parsed on each read). */
   get query(): URLSearchParams {
-    return new URL(this.url, "http://localhost").searchParams;
+    return new URL(this.request.url ?? "/", "http://localhost").searchParams;
   }
 }
 
@@ -113,6 +117,7 @@ export function parseHandshake(
       : undefined;
   return {
     identity,
+    pathname: path,
     endpoint: path.slice(0, slash) || "/",
     query: url.searchParams,
     headers,

@@ -1,14 +1,8 @@
 import { EventEmitter } from "eventemitter3";
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server as HttpServer,
-} from "node:http";
-import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import type { TLSSocket } from "node:tls";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { getPackageIdent } from "../package-ident.js";
 import { ConnectionClosedError, WebsocketUpgradeError } from "../protocol/errors.js";
 import {
   ConnectionState,
@@ -47,7 +41,12 @@ import {
   type ResolvedServerOptions,
   type ServerOptions,
 } from "./server-options.js";
-import { runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
+import { noCommonSubprotocol, runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
+import {
+  createListenServer,
+  planListenReconfigure,
+  type ListenServerHost,
+} from "./listen-server.js";
 
 export interface ListenOptions {
   /** Aborts listening (closes the HTTP server listen() created). */
@@ -94,7 +93,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   private options: Readonly<ResolvedServerOptions>;
   private authCallback: AuthCallback | undefined;
   private state: ConnectionState = ConnectionState.OPEN;
-  private readonly wss: WebSocketServer;
+  private wss: WebSocketServer;
   private readonly sweeper: KeepAliveSweeper;
   private readonly connected = new Set<OCPPServerClient<P>>();
   private readonly byIdentity = new Map<string, OCPPServerClient<P>>();
@@ -105,6 +104,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   private readonly upgrading = new Set<Duplex>();
   private readonly middleware = new MiddlewareStack();
   private readonly upgradeHost: UpgradeHost;
+  private readonly listenHost: ListenServerHost;
   private readonly boundHandleUpgrade: (
     request: IncomingMessage,
     socket: Duplex,
@@ -134,22 +134,9 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   constructor(options: ServerOptions<P> = {}) {
     super();
     this.options = resolveServerOptions("OCPPServer", options);
-    this.rateLimiter = makeRateLimiter(this.options);
-    // Strict mode's schemas load in the background now, so the first station need not wait;
-    // a failure shows again (and is reported) when a connection needs them.
-    for (const protocol of strictProtocols(this.options.rpc, this.options.protocols)) {
-      prepareValidator(this.options.rpc, protocol)?.catch(() => undefined);
-    }
+    this.useOptions(this.options);
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
-    this.wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: false,
-      maxPayload: this.options.maxPayloadBytes,
-      ...this.options.wssOptions,
-      // Called synchronously inside handleUpgrade (see acceptUpgrade below).
-      handleProtocols: () => this.upgradeProtocol,
-    });
+    this.wss = this.makeWebSocketServer();
     this.upgradeHost = {
       getOptions: () => this.options,
       acceptUpgrade: (request, socket, head, protocol, onWebSocket) => {
@@ -184,6 +171,13 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
           this.emit("upgradeError", { error, socket, request });
       },
     };
+    this.listenHost = {
+      securityEvent: (type, identity, remoteAddress, reason, status) =>
+        this.securityEvent(type, identity, remoteAddress, reason, status),
+      error: (err) => {
+        if (this.listenerCount("error")) this.emit("error", err);
+      },
+    };
     this.boundHandleUpgrade = (request, socket, head) =>
       runUpgrade(this.upgradeHost, request, socket, head);
   }
@@ -195,6 +189,18 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   use(middleware: Middleware): this {
     this.middleware.use(middleware);
     return this;
+  }
+
+  private makeWebSocketServer(): WebSocketServer {
+    return new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: this.options.maxPayloadBytes,
+      ...this.options.wssOptions,
+      // Called synchronously inside handleUpgrade (see acceptUpgrade below).
+      handleProtocols: () => this.upgradeProtocol,
+    });
   }
 
   /** The connected stations. */
@@ -219,16 +225,37 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     this.authCallback = callback as unknown as AuthCallback;
   }
 
-  /** Changes options; new connections use them (open ones keep theirs). */
+  /**
+   * Changes options, all or nothing (everything is checked before anything changes). New
+   * connections use them; open ones keep theirs (their RPC options, `maxPayloadBytes`,
+   * `backpressure`). The servers listen() made take a new `handshakeTimeoutMs` for the
+   * request head (their TLS handshake limit stays) and new `tls` certificates; their
+   * `securityProfile` cannot change (close() and listen() again).
+   */
   reconfigure(options: ServerOptions<P>): void {
-    this.options = resolveServerOptions("reconfigure()", options, this.options);
-    this.rateLimiter = makeRateLimiter(this.options);
+    const next = resolveServerOptions("reconfigure()", options, this.options);
+    const running = { http: this.httpServers, tls: this.tlsServers };
+    const applyToRunning = planListenReconfigure(running, this.options, next, options.tls);
+    const previous = this.options;
+    this.useOptions(next);
+    applyToRunning();
+    // ws reads its limits when it is made: a new one for the upgrades to come.
+    if (
+      next.maxPayloadBytes !== previous.maxPayloadBytes ||
+      next.wssOptions !== previous.wssOptions
+    )
+      this.wss = this.makeWebSocketServer();
+    this.sweeper.setTickMs(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
+  }
+
+  private useOptions(options: Readonly<ResolvedServerOptions>): void {
+    this.options = options;
+    this.rateLimiter = makeRateLimiter(options);
     // Strict mode's schemas load in the background now, so the first station need not wait;
     // a failure shows again (and is reported) when a connection needs them.
-    for (const protocol of strictProtocols(this.options.rpc, this.options.protocols)) {
-      prepareValidator(this.options.rpc, protocol)?.catch(() => undefined);
+    for (const protocol of strictProtocols(options.rpc, options.protocols)) {
+      prepareValidator(options.rpc, protocol)?.catch(() => undefined);
     }
-    this.sweeper.setTickMs(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
   }
 
   /**
@@ -359,31 +386,11 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       options.server.on("upgrade", this.boundHandleUpgrade);
       return options.server;
     }
-    const onRequest = (_req: IncomingMessage, res: import("node:http").ServerResponse) => {
-      res.setHeader("Server", getPackageIdent());
-      res.statusCode = 404;
-      res.end();
-    };
-    const profile = this.options.securityProfile;
-    let httpServer: HttpServer;
-    if (securityProfileRequirements(profile).usesTls) {
-      const httpsServer = createHttpsServer(
-        buildServerTlsOptions(profile, this.options.tls!),
-        onRequest,
-      );
-      httpsServer.on("tlsClientError", (err: Error, socket: TLSSocket) =>
-        this.securityEvent("TLS_ERROR", undefined, socket.remoteAddress, err.message),
-      );
-      this.tlsServers.add(httpsServer);
-      httpsServer.once("close", () => this.tlsServers.delete(httpsServer));
-      httpServer = httpsServer;
-    } else {
-      httpServer = createHttpServer({ noDelay: true }, onRequest);
-    }
-    httpServer.on("upgrade", this.boundHandleUpgrade);
-    httpServer.on("error", (err) => {
-      if (this.listenerCount("error")) this.emit("error", err);
-    });
+    const { server: httpServer, tls } = createListenServer(
+      this.options,
+      this.listenHost,
+      this.boundHandleUpgrade,
+    );
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
       httpServer.listen({ port, host, signal: options.signal }, () => {
@@ -391,6 +398,10 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
         resolve();
       });
     });
+    if (tls) {
+      this.tlsServers.add(tls);
+      tls.once("close", () => this.tlsServers.delete(tls));
+    }
     this.httpServers.add(httpServer);
     httpServer.once("close", () => this.httpServers.delete(httpServer));
     return httpServer;
@@ -402,36 +413,30 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     session: unknown,
     options: RpcOptions,
   ): void {
-    const transport = new NodeTransport(ws, false);
+    // First thing: the transport owns the socket's listeners from now on, on every path
+    // below (a malformed frame can already be in the TCP packet of the request).
+    const transport = new NodeTransport(ws);
     if (this.state !== ConnectionState.OPEN) {
-      ws.close(1001, "Server closing");
+      transport.close(1001, "Server closing");
       return;
     }
-    if (!ws.protocol && (handshake.protocols.size > 0 || this.options.protocols.length > 0)) {
-      // J16 §3.2, 2.1 Part 4 §3.3: no subprotocol in common → complete the handshake without
-      // Sec-WebSocket-Protocol, then close at once.
-      ws.close(1002, "No supported subprotocol");
-      const offered = [...handshake.protocols].join(", ") || "none";
-      const error = new WebsocketUpgradeError(
-        400,
-        `No subprotocol in common: the client offered ${offered}; the server serves ${this.options.protocols.join(", ") || "none"}`,
-      );
-      if (this.listenerCount("upgradeAborted")) {
-        this.emit("upgradeAborted", {
-          error,
-          socket: handshake.request.socket,
-          request: handshake.request,
-          identity: handshake.identity,
-        });
-      }
-      this.securityEvent(
+    const refusal = noCommonSubprotocol(ws.protocol, handshake, this.options.protocols);
+    if (refusal) {
+      // J16 §3.2, 2.1 Part 4 §3.3: complete the handshake without Sec-WebSocket-Protocol,
+      // then close at once.
+      transport.close(1002, "No supported subprotocol");
+      const { request } = handshake;
+      this.upgradeHost.onAborted(
+        refusal,
         "UPGRADE_ABORTED",
+        request.socket,
+        request,
         handshake.identity,
-        handshake.remoteAddress,
-        error.message,
       );
       return;
     }
+    const { backpressure } = this.options;
+    if (backpressure) transport.enableBackpressure(handshake.request.socket, backpressure);
     const client = new OCPPServerClient<P>(
       transport,
       handshake,

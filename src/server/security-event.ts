@@ -8,7 +8,6 @@ export type SecurityEventType =
   | "SCHEME_REJECTED"
   | "TLS_ERROR"
   | "PAYLOAD_TOO_LARGE"
-  | "HANDSHAKE_TIMEOUT"
   | "DUPLICATE_IDENTITY";
 
 /** One security-relevant event. Never carries credentials. */

@@ -10,6 +10,11 @@ import {
 } from "../rpc/options.js";
 import { checkStrictValidators } from "../rpc/strict-mode.js";
 import type { ConnectionRateLimitOptions } from "./connection-rate-limit.js";
+import {
+  BACKPRESSURE_DEFAULTS,
+  resolveBackpressure,
+  type BackpressureOptions,
+} from "../transport/backpressure.js";
 import type { RpcOptions } from "../rpc/types.js";
 import {
   checkServerSecurity,
@@ -40,6 +45,13 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
   duplicateIdentity?: "replace" | "reject";
   /** Refuse (429) more than `limit` upgrade attempts per address within `windowMs`. */
   connectionRateLimit?: ConnectionRateLimitOptions;
+  /**
+   * Outbound flow control per connection: stop reading from a station while more than
+   * `highWaterMarkBytes` wait to be sent to it, read again below `lowWaterMarkBytes`, close
+   * it (1008) after `stallTimeoutMs` above the mark. Other stations are not affected. `false`
+   * turns it off. Default `{ highWaterMarkBytes: 1 MiB, lowWaterMarkBytes: 256 KiB, stallTimeoutMs: 30000 }`.
+   */
+  backpressure?: Partial<BackpressureOptions> | false;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
 }
@@ -54,6 +66,7 @@ export interface ResolvedServerOptions {
   strictIdentities: boolean;
   duplicateIdentity: "replace" | "reject";
   connectionRateLimit: ConnectionRateLimitOptions | undefined;
+  backpressure: Readonly<BackpressureOptions> | false;
   wssOptions: WsServerOptions;
 }
 
@@ -67,6 +80,7 @@ const SERVER_OPTION_KEYS = new Set<string>([
   "strictIdentities",
   "duplicateIdentity",
   "connectionRateLimit",
+  "backpressure",
   "wssOptions",
 ]);
 
@@ -92,6 +106,7 @@ export function resolveServerOptions(
         strictIdentities: false,
         duplicateIdentity: "replace",
         connectionRateLimit: undefined,
+        backpressure: BACKPRESSURE_DEFAULTS,
         wssOptions: {},
       };
   out.rpc = mergeRpcOptions(out.rpc, input);
@@ -134,6 +149,7 @@ export function resolveServerOptions(
     }
     out.connectionRateLimit = { ...input.connectionRateLimit };
   }
+  if (input.backpressure !== undefined) out.backpressure = resolveBackpressure(input.backpressure);
   if (input.wssOptions !== undefined) out.wssOptions = input.wssOptions;
   checkServerSecurity({ securityProfile: out.securityProfile, tls: out.tls });
   checkStrictValidators(component, out.rpc, out.protocols);

@@ -99,7 +99,6 @@ export function runUpgrade(
           408,
           `Handshake not completed within ${options.handshakeTimeoutMs} ms`,
         ),
-        "HANDSHAKE_TIMEOUT",
       ),
     options.handshakeTimeoutMs,
   );
@@ -217,6 +216,23 @@ export function chooseProtocol(
 ): string | undefined | null {
   if (requested !== undefined) return offered.has(requested) ? requested : null;
   return serverProtocols.find((p) => offered.has(p));
+}
+
+/**
+ * The refusal of a connection accepted without a subprotocol while one side lists some (the
+ * station offered none of the server's, or none at all); undefined when that is fine.
+ */
+export function noCommonSubprotocol(
+  accepted: string,
+  handshake: HandshakeInfo,
+  serverProtocols: readonly string[],
+): WebsocketUpgradeError | undefined {
+  if (accepted || (handshake.protocols.size === 0 && serverProtocols.length === 0)) return;
+  const offered = [...handshake.protocols].join(", ") || "none";
+  return new WebsocketUpgradeError(
+    400,
+    `No subprotocol in common: the client offered ${offered}; the server serves ${serverProtocols.join(", ") || "none"}`,
+  );
 }
 
 const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;

@@ -1,28 +1,66 @@
+import type { Duplex } from "node:stream";
 import type WebSocket from "ws";
+import { Backpressure, type BackpressureOptions } from "./backpressure.js";
 import type { RawFrame, Transport, TransportListener } from "./transport.js";
 
 /**
- * Adapts a `ws` WebSocket (client or server side) to the engine's Transport. Frames that
- * arrive before the engine listens (a CALL can come in the same packet as the 101 response)
- * are held and handed over by listen(), so none is lost.
+ * Frames held before listen() beyond this many bytes pause reading from the socket, so a
+ * peer cannot make an unlistened connection buffer without bound (strict mode's schemas may
+ * still be loading, or the connection is being refused).
+ */
+const EARLY_HOLD_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Adapts a `ws` WebSocket (client or server side) to the engine's Transport. Its listeners
+ * are attached when it is made, right after the WebSocket exists, so that no event of the
+ * socket ever goes unheard: an 'error' with no listener would end the process, and a
+ * 'close' with none would leave the engine believing the connection open. Events that come
+ * before the engine listens (a frame, a close, an error can be in the same TCP packet as the
+ * 101 response) are held and handed over by listen(); a transport closed before it is
+ * listened to drops them.
  */
 export class NodeTransport implements Transport {
-  private early: Array<[RawFrame, boolean]> | undefined;
-  private holdEarly: ((data: WebSocket.RawData, isBinary: boolean) => void) | undefined;
+  private listener: TransportListener | undefined;
+  private early: Array<[RawFrame, boolean]> | undefined = [];
+  private earlyBytes = 0;
+  private earlyPaused = false;
+  private earlyError: Error | undefined;
+  private earlyClose: [number, string] | undefined;
+  private flow: Backpressure | undefined;
+  /** The close to report instead of the socket's, when this side ended it (a stall). */
+  private closeOverride: [number, string] | undefined;
+
+  constructor(private readonly ws: WebSocket) {
+    ws.on("message", (data, isBinary) => {
+      if (this.listener) this.listener.onMessage(data, isBinary);
+      else this.hold(data, isBinary);
+    });
+    ws.on("error", (err) => {
+      if (this.listener) this.listener.onError(err);
+      else this.earlyError ??= err;
+    });
+    ws.on("close", (code, reason) => {
+      this.flow?.stop();
+      const closed = this.closeOverride ?? [code, reason.toString("utf8")];
+      if (this.listener) this.listener.onClose(closed[0], closed[1]);
+      else this.earlyClose = closed;
+    });
+    ws.on("pong", () => this.listener?.onPong());
+    ws.on("ping", () => this.listener?.onPing());
+  }
 
   /**
-   * `holdEarlyFrames`: keep frames that arrive before listen() (a client awaits between the
-   * socket opening and the engine listening; the server attaches in the same tick).
+   * Stops reading from the peer while more than `options.highWaterMarkBytes` wait to be
+   * written to `socket` (the socket under the WebSocket). See Backpressure.
    */
-  constructor(
-    private readonly ws: WebSocket,
-    holdEarlyFrames: boolean,
-  ) {
-    if (holdEarlyFrames) {
-      const early: Array<[RawFrame, boolean]> = (this.early = []);
-      this.holdEarly = (data, isBinary) => early.push([data, isBinary]);
-      ws.on("message", this.holdEarly);
-    }
+  enableBackpressure(socket: Duplex, options: Readonly<BackpressureOptions>): void {
+    this.flow = new Backpressure(this.ws, socket, options, (reason) => {
+      // The peer is not reading, so a closing handshake cannot complete: queue the close
+      // frame for a peer that reads again, then free the socket at once.
+      this.closeOverride = [1008, reason];
+      this.ws.close(1008, reason.slice(0, 120));
+      this.ws.terminate();
+    });
   }
 
   get protocol(): string {
@@ -41,13 +79,16 @@ export class NodeTransport implements Transport {
     // ws reports send failures through its 'error'/'close' events when no callback is given;
     // only CONNECTING throws, and the engine never sends before 'open'.
     this.ws.send(data);
+    this.flow?.check();
   }
 
   close(code: number, reason: string): void {
+    this.dropEarly();
     this.ws.close(code, reason);
   }
 
   terminate(): void {
+    this.dropEarly();
     this.ws.terminate();
   }
 
@@ -58,16 +99,44 @@ export class NodeTransport implements Transport {
   }
 
   listen(listener: TransportListener): void {
-    const ws = this.ws;
-    if (this.holdEarly) ws.removeListener("message", this.holdEarly);
-    this.holdEarly = undefined;
-    ws.on("message", (data, isBinary) => listener.onMessage(data, isBinary));
-    ws.on("close", (code, reason) => listener.onClose(code, reason.toString("utf8")));
-    ws.on("error", (err) => listener.onError(err));
-    ws.on("pong", () => listener.onPong());
-    ws.on("ping", () => listener.onPing());
-    const early = this.early;
-    this.early = undefined;
-    if (early) for (const [data, isBinary] of early) listener.onMessage(data, isBinary);
+    this.listener = listener;
+    const early = this.early ?? [];
+    const error = this.earlyError;
+    const closed = this.earlyClose;
+    this.dropEarly();
+    if (this.earlyPaused) {
+      this.earlyPaused = false;
+      this.ws.resume();
+    }
+    for (const [data, isBinary] of early) listener.onMessage(data, isBinary);
+    if (error || closed) {
+      // After the caller's own set-up (the engine marks itself open right after listen()),
+      // as a socket event would come.
+      process.nextTick(() => {
+        if (error) listener.onError(error);
+        if (closed) listener.onClose(closed[0], closed[1]);
+      });
+    }
   }
+
+  private hold(data: WebSocket.RawData, isBinary: boolean): void {
+    if (!this.early) return;
+    this.early.push([data, isBinary]);
+    this.earlyBytes += rawLength(data);
+    if (this.earlyBytes > EARLY_HOLD_LIMIT_BYTES && !this.earlyPaused) {
+      this.earlyPaused = true;
+      this.ws.pause();
+    }
+  }
+
+  private dropEarly(): void {
+    this.early = undefined;
+    this.earlyError = undefined;
+    this.earlyClose = undefined;
+  }
+}
+
+function rawLength(data: WebSocket.RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
 }

@@ -134,7 +134,8 @@ describe("Profile 2: TLS + Basic auth", () => {
     });
     await rejectionOf(client.connect());
     expect(client.state).toBe(3);
-    await log.waitFor("TLS_ERROR");
+    // Every security event names the peer (issue 9 item 13), TLS failures included.
+    expect((await log.waitFor("TLS_ERROR")).remoteAddress).toBe("127.0.0.1");
     expect(await barrier(port, { ca: pki.ca.cert })).toBe(404);
     expect(log.types()).toEqual(["TLS_ERROR"]);
   });
@@ -160,7 +161,8 @@ describe("Profile 2: TLS + Basic auth", () => {
     expect(err).not.toBeInstanceOf(UnexpectedHttpResponse);
     expect(err.code).toMatch(/SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/);
     // The server sees the client's alert as a failed TLS handshake.
-    await log.waitFor("TLS_ERROR");
+    // Every security event names the peer (issue 9 item 13), TLS failures included.
+    expect((await log.waitFor("TLS_ERROR")).remoteAddress).toBe("127.0.0.1");
     expect(await barrier(port, { ca: pki.ca.cert })).toBe(404);
     expect(log.types()).toEqual(["TLS_ERROR"]);
     expect(clients).toBe(0);
@@ -173,6 +175,7 @@ describe("Profile 2: TLS + Basic auth", () => {
     expect(err.message).toMatch(/alert protocol version/);
     const event = await log.waitFor("TLS_ERROR");
     expect(event.reason).toMatch(/unsupported protocol/);
+    expect(event.remoteAddress).toBe("127.0.0.1");
     expect(event.identity).toBeUndefined();
     expect(await barrier(port, { ca: pki.ca.cert })).toBe(404);
     expect(log.types()).toEqual(["TLS_ERROR"]);
@@ -237,7 +240,8 @@ describe("Profile 3: mutual TLS", () => {
     server.on("client", () => clients++);
     const err = await rejectionOf(p3Client(wssUrl, "CP001", cert()).connect());
     expect(err).not.toBeInstanceOf(UnexpectedHttpResponse);
-    await log.waitFor("TLS_ERROR");
+    // Every security event names the peer (issue 9 item 13), TLS failures included.
+    expect((await log.waitFor("TLS_ERROR")).remoteAddress).toBe("127.0.0.1");
     expect(await barrier(port, { ca: pki.ca.cert, ...pki.client })).toBe(404);
     expect(log.types()).toEqual(["TLS_ERROR"]);
     expect(authCalls()).toBe(0);
@@ -250,7 +254,8 @@ describe("Profile 3: mutual TLS", () => {
     server.on("client", () => clients++);
     const err = await rejectionOf(p2Client(wssUrl).connect());
     expect(err).not.toBeInstanceOf(UnexpectedHttpResponse);
-    await log.waitFor("TLS_ERROR");
+    // Every security event names the peer (issue 9 item 13), TLS failures included.
+    expect((await log.waitFor("TLS_ERROR")).remoteAddress).toBe("127.0.0.1");
     expect(await barrier(port, { ca: pki.ca.cert, ...pki.client })).toBe(404);
     expect(log.types()).toEqual(["TLS_ERROR"]);
     expect(authCalls()).toBe(0);
