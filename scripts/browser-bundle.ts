@@ -6,6 +6,7 @@
  * as `npm run size`, to print the table quoted in the README.
  */
 import { existsSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -30,6 +31,8 @@ export interface BrowserBundle {
   readonly app: string;
   /** What the page loads before any dynamic import(): the entry and its static imports. */
   readonly initial: BundleSize;
+  /** The source files (dist/…, node_modules/…) bundled into those up-front files. */
+  readonly initialInputs: readonly string[];
   /** The files loaded by import() (strict mode's validator and schemas), by input name. */
   readonly lazy: ReadonlyMap<string, BundleSize & { readonly file: string }>;
 }
@@ -108,7 +111,8 @@ export async function bundleBrowserApp(
     outputs.map((o) => [path.relative(outdir, path.resolve(ROOT, o)), contentsOf(o)] as const),
   );
   const relative = (o: string) => path.relative(outdir, path.resolve(ROOT, o));
-  return { files, app: relative(app), initial: total(initialFiles), lazy };
+  const initialInputs = [...initialFiles].flatMap((o) => Object.keys(metafile.outputs[o]!.inputs));
+  return { files, app: relative(app), initial: total(initialFiles), initialInputs, lazy };
 }
 
 /** What strict mode adds for `input` ("ocpp1_6.schemas"): the validator chunk plus its schemas. */
@@ -122,9 +126,10 @@ export function strictCost(bundle: BrowserBundle, schemas: string): BundleSize {
   return addSizes(pick("validator"), pick(schemas));
 }
 
-/** The Node-only modules esbuild is asked to resolve: node:*, Node built-ins, ws. */
-export const NODE_ONLY =
-  /^(node:.*|ws|fs|path|http|https|net|tls|crypto|stream|events|zlib|os|url|child_process)(\/.*)?$/;
+/** Node built-ins (`node:*` or bare, as Node's own list has them) and `ws`. */
+export function isNodeOnly(specifier: string): boolean {
+  return isBuiltin(specifier) || specifier === "ws" || specifier.startsWith("ws/");
+}
 
 /**
  * Every Node-only import reached from `entry` (a file under the package root) when bundled for
@@ -135,7 +140,8 @@ export async function nodeImportsOf(entry: string): Promise<string[]> {
   const recordNodeImports: Plugin = {
     name: "record-node-imports",
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: NODE_ONLY }, (args) => {
+      pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (!isNodeOnly(args.path)) return undefined;
         found.push(`${path.relative(ROOT, args.importer)} -> ${args.path}`);
         return { path: args.path, external: true };
       });
