@@ -16,8 +16,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** The name esbuild gives the app read from stdin, in messages and in its metafile. */
 const APP_SOURCE = "app.js";
 
-/** The budget of a page that imports only BrowserOCPPClient (minified, gzip -9). */
-export const PLAIN_CLIENT_GZIP_BUDGET = 14 * 1024;
+/**
+ * The budget of a page that imports only BrowserOCPPClient: what it loads up front, minified,
+ * each file gzip -9. It measured 13.9 KB when set; the goal is 10 KB, which needs a smaller
+ * engine (src/rpc/engine.ts alone is about 5 KB of it, eventemitter3 0.9 KB).
+ */
+export const PLAIN_CLIENT_GZIP_BUDGET = 14.5 * 1024;
 
 export interface BundleSize {
   readonly raw: number;
