@@ -190,6 +190,34 @@ describe("BrowserOCPPClient in Chromium", () => {
     expect(received.map((m) => (JSON.parse(m) as unknown[])[2])).toEqual(["Heartbeat"]);
   });
 
+  it("in strict mode, refuses to connect while a schema chunk cannot be fetched, and loads it on the next try", async () => {
+    const { url } = await peers.server({ protocols: ["ocpp1.6"] });
+    harness.failNext("ocpp1_6.schemas-");
+    const attempts = await tab.page.evaluate(async (endpoint) => {
+      const client = new window.ocpp.BrowserOCPPClient({
+        endpoint,
+        identity: "SIM-1",
+        protocols: ["ocpp1.6"],
+        strictMode: true,
+        reconnect: false,
+      });
+      window.client = client;
+      const first = await client.connect().then(
+        () => "open",
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
+      const states = [first, client.state];
+      const second = await client.connect().then(
+        () => "open",
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
+      return [...states, second, client.state];
+    }, url);
+    expect(attempts[0]).toMatch(/^TypeError: .*ocpp1_6\.schemas-/);
+    expect(attempts.slice(1)).toEqual([3, "open", 1]);
+    expect(tab.fetched().filter((f) => f.startsWith("ocpp1_6.schemas-"))).toHaveLength(2);
+  });
+
   it("reconnects after the server drops the connection", async () => {
     const { server, url } = await peers.server({ protocols: ["ocpp1.6"] });
     server.on("client", (peer) => {

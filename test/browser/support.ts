@@ -49,6 +49,13 @@ export class BrowserHarness {
   private context: BrowserContext | undefined;
   private profile: string | undefined;
   private pageUrl = "";
+  /** File name prefixes whose next request is answered 503 (a chunk the network lost). */
+  private readonly failing: string[] = [];
+
+  /** Answers the next request for a file starting with `prefix` with 503 Service Unavailable. */
+  failNext(prefix: string): void {
+    this.failing.push(prefix);
+  }
 
   async start(): Promise<void> {
     const bundle = await bundleBrowserApp(PAGE_SCRIPT, { minify: false });
@@ -62,6 +69,12 @@ export class BrowserHarness {
     const pageServer = createServer((req, res) => {
       const name = (req.url ?? "/").split("?")[0]!.slice(1) || "index.html";
       this.requests.push(name);
+      const failing = this.failing.findIndex((prefix) => name.startsWith(prefix));
+      if (failing >= 0) {
+        this.failing.splice(failing, 1);
+        res.writeHead(503).end();
+        return;
+      }
       const body = files.get(name);
       if (!body) {
         res.writeHead(404).end();
