@@ -218,6 +218,42 @@ describe("BrowserOCPPClient in Chromium", () => {
     expect(tab.fetched().filter((f) => f.startsWith("ocpp1_6.schemas-"))).toHaveLength(2);
   });
 
+  it("in strict mode, sees a connection the server drops while the schemas are still loading", async () => {
+    const { server, url } = await peers.server({ protocols: ["ocpp1.6"] });
+    const dropped = new Promise<void>((resolve) => {
+      server.once("client", (peer) => {
+        void peer.close({ force: true }).then(() => resolve());
+      });
+    });
+    const held = harness.holdNext("ocpp1_6.schemas-");
+    const connected = tab.page.evaluate(async (endpoint) => {
+      const client = new window.ocpp.BrowserOCPPClient({
+        endpoint,
+        identity: "SIM-1",
+        protocols: ["ocpp1.6"],
+        strictMode: true,
+        reconnect: false,
+      });
+      window.client = client;
+      // A lost close would leave the client open forever: give up after 5 s instead.
+      const closed = new Promise((resolve) => {
+        client.once("close", resolve);
+        setTimeout(() => resolve("no close event"), 5000);
+      });
+      const opened = await client.connect().then(
+        () => "open",
+        (e: Error) => e.name,
+      );
+      return [opened, await closed, client.state];
+    }, url);
+    await dropped;
+    (await held)();
+    const [opened, closed, state] = await connected;
+    expect(opened).toBe("open");
+    expect(closed).toMatchObject({ code: 1006 });
+    expect(state).toBe(3);
+  });
+
   it("reconnects after the server drops the connection", async () => {
     const { server, url } = await peers.server({ protocols: ["ocpp1.6"] });
     server.on("client", (peer) => {

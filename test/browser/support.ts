@@ -57,6 +57,16 @@ export class BrowserHarness {
     this.failing.push(prefix);
   }
 
+  private readonly held: Array<{ prefix: string; requested: (respond: () => void) => void }> = [];
+
+  /**
+   * Holds back the answer to the next request for a file starting with `prefix` (a slow
+   * network): resolves, once the page asks for it, with the function that sends it.
+   */
+  holdNext(prefix: string): Promise<() => void> {
+    return new Promise((requested) => this.held.push({ prefix, requested }));
+  }
+
   async start(): Promise<void> {
     const bundle = await bundleBrowserApp(PAGE_SCRIPT, { minify: false });
     const files = new Map<string, Uint8Array>(bundle.files);
@@ -81,7 +91,11 @@ export class BrowserHarness {
         return;
       }
       const type = name.endsWith(".html") ? "text/html" : "text/javascript";
-      res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
+      const respond = () =>
+        res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
+      const held = this.held.findIndex((h) => name.startsWith(h.prefix));
+      if (held >= 0) this.held.splice(held, 1)[0]!.requested(respond);
+      else respond();
     });
     this.pageServer = pageServer;
     pageServer.on("error", (err) => this.requests.push(`page server error: ${err.message}`));
