@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -68,6 +69,9 @@ export class BrowserHarness {
   }
 
   async start(): Promise<void> {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (as .ci/run does)`);
+    }
     const bundle = await bundleBrowserApp(PAGE_SCRIPT, { minify: false });
     const files = new Map<string, Uint8Array>(bundle.files);
     files.set(
