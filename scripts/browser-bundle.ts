@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile, type OutputFile, type Plugin } from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-/** The name esbuild gives the app read from stdin, in messages and in its metafile. */
+/** The name the app read from stdin goes by (esbuild's sourcefile), in messages and the metafile. */
 const APP_SOURCE = "app.js";
 
 /**
@@ -37,8 +37,8 @@ export interface BrowserBundle {
   readonly initial: BundleSize;
   /** The source files (dist/…, node_modules/…) bundled into those up-front files. */
   readonly initialInputs: readonly string[];
-  /** The files loaded by import() (strict mode's validator and schemas), by input name. */
-  readonly lazy: ReadonlyMap<string, BundleSize & { readonly file: string }>;
+  /** What each import() target loads (validator-X, ocpp1_6.schemas-X: the dist file's name). */
+  readonly lazy: ReadonlyMap<string, BundleSize>;
 }
 
 /** Fails with a clear message when the package has not been built. */
@@ -99,27 +99,25 @@ export async function bundleBrowserApp(
   const contentsOf = (output: string) => byPath.get(path.resolve(ROOT, output))!.contents;
   const total = (outputs: Iterable<string>) =>
     [...outputs].reduce((sum, o) => addSizes(sum, sizeOf(contentsOf(o))), { raw: 0, gzip: 0 });
-  const outputs = Object.keys(metafile.outputs).filter((o) => !o.endsWith(".map"));
+  const relative = (output: string) => path.relative(outdir, path.resolve(ROOT, output));
+  const outputs = Object.keys(metafile.outputs);
   // Dynamic import() targets are entry points of their own in the metafile; stdin is the app.
   const entries = outputs.filter((o) => metafile.outputs[o]!.entryPoint !== undefined);
   const app = entries.find((o) => metafile.outputs[o]!.entryPoint === APP_SOURCE)!;
   const initialFiles = staticClosure(metafile, app);
-  const lazy = new Map<string, BundleSize & { file: string }>();
+  const lazy = new Map<string, BundleSize>();
   for (const output of entries) {
     if (output === app) continue;
     const own = [...staticClosure(metafile, output)].filter((o) => !initialFiles.has(o));
     const input = path.basename(metafile.outputs[output]!.entryPoint!, ".js");
-    lazy.set(input, { ...total(own), file: path.relative(outdir, path.resolve(ROOT, output)) });
+    lazy.set(input, total(own));
   }
-  const files = new Map(
-    outputs.map((o) => [path.relative(outdir, path.resolve(ROOT, o)), contentsOf(o)] as const),
-  );
-  const relative = (o: string) => path.relative(outdir, path.resolve(ROOT, o));
+  const files = new Map(outputs.map((o) => [relative(o), contentsOf(o)] as const));
   const initialInputs = [...initialFiles].flatMap((o) => Object.keys(metafile.outputs[o]!.inputs));
   return { files, app: relative(app), initial: total(initialFiles), initialInputs, lazy };
 }
 
-/** What strict mode adds for `input` ("ocpp1_6.schemas"): the validator chunk plus its schemas. */
+/** What strict mode adds for `schemas` ("ocpp1_6.schemas"): the validator chunk plus the schemas. */
 export function strictCost(bundle: BrowserBundle, schemas: string): BundleSize {
   const pick = (prefix: string) => {
     const found = [...bundle.lazy].filter(([input]) => input.startsWith(`${prefix}-`));
