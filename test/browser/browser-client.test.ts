@@ -57,7 +57,7 @@ const validatorChunks = (files: string[]) => files.filter((f) => /^(validator|oc
 describe("BrowserOCPPClient in Chromium", () => {
   it("connects with the subprotocol the server picks and loads no validator without strict mode", async () => {
     const { server, url } = await peers.server({ protocols: ["ocpp2.0.1", "ocpp1.6"] });
-    const station = waitFor<OCPPServerClient>(server, "client");
+    const station = waitFor<OCPPServerClient>(server, "client", 10_000);
     const protocol = await connectInPage({ endpoint: url, protocols: ["ocpp1.6"] });
     expect(protocol).toBe("ocpp1.6");
     const peer = await station;
@@ -80,7 +80,7 @@ describe("BrowserOCPPClient in Chromium", () => {
         interval: (params as { reason?: string }).reason === "PowerUp" ? 300 : 60,
       }));
     });
-    const station = waitFor<OCPPServerClient>(server, "client");
+    const station = waitFor<OCPPServerClient>(server, "client", 10_000);
     await connectInPage({ endpoint: url, protocols: ["ocpp2.0.1"] });
     const boot = await tab.page.evaluate(() =>
       window.client!.call("BootNotification", {
@@ -112,7 +112,7 @@ describe("BrowserOCPPClient in Chromium", () => {
         throw new RPCPropertyConstraintViolationError("vendorId unknown");
       });
     });
-    const station = waitFor<OCPPServerClient>(server, "client");
+    const station = waitFor<OCPPServerClient>(server, "client", 10_000);
     await connectInPage({ endpoint: url, protocols: ["ocpp1.6"] });
     const failures = await tab.page.evaluate(async () => {
       const describe = async (promise: Promise<unknown>) => {
@@ -259,7 +259,7 @@ describe("BrowserOCPPClient in Chromium", () => {
     server.on("client", (peer) => {
       peer.handle("Heartbeat", () => ({ currentTime: "2026-01-01T00:00:00.000Z" }));
     });
-    const first = waitFor<OCPPServerClient>(server, "client");
+    const first = waitFor<OCPPServerClient>(server, "client", 10_000);
     await connectInPage({
       endpoint: url,
       protocols: ["ocpp1.6"],
@@ -273,7 +273,7 @@ describe("BrowserOCPPClient in Chromium", () => {
       client.on("reconnect", () => window.seen!.push("reconnect"));
       client.on("open", () => window.seen!.push("open"));
     });
-    const second = waitFor<OCPPServerClient>(server, "client", 5000);
+    const second = waitFor<OCPPServerClient>(server, "client", 10_000);
     await (await first).close({ force: true });
     const again = await second;
     expect(again.identity).toBe("SIM-1");
@@ -291,10 +291,10 @@ describe("BrowserOCPPClient in Chromium", () => {
 
   it("close() ends the connection with code 1000", async () => {
     const { server, url } = await peers.server({ protocols: ["ocpp1.6"] });
-    const station = waitFor<OCPPServerClient>(server, "client");
+    const station = waitFor<OCPPServerClient>(server, "client", 10_000);
     await connectInPage({ endpoint: url, protocols: ["ocpp1.6"] });
     const peer = await station;
-    const serverSaw = waitFor<{ code: number; reason: string }>(peer, "close");
+    const serverSaw = waitFor<{ code: number; reason: string }>(peer, "close", 10_000);
     const result = await tab.page.evaluate(() => window.client!.close());
     expect(result).toEqual({ code: 1000, reason: "" });
     expect((await serverSaw).code).toBe(1000);
