@@ -1,3 +1,4 @@
+import { builtinModules } from "node:module";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -22,6 +23,37 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
       ],
       "no-empty": ["error", { allowEmptyCatch: false }],
+    },
+  },
+  {
+    // The browser entry must stay Node-free (test/browser/bundle.test.ts checks the built graph):
+    // only the Node-only files below may import `ws` or Node built-ins.
+    files: ["src/**/*.ts"],
+    ignores: [
+      "src/transport/node-transport.ts",
+      "src/transport/backpressure.ts",
+      "src/client/node-connector.ts",
+      "src/client/ocpp-client.ts",
+      "src/server/**",
+      "src/security/**",
+      "src/integrations/**",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["ws", ...builtinModules].map((name) => ({
+            name,
+            message: "Only Node-only files import ws or Node built-ins (see eslint.config.js).",
+          })),
+          patterns: [
+            {
+              regex: "^node:",
+              message: "Only Node-only files import Node built-ins (see eslint.config.js).",
+            },
+          ],
+        },
+      ],
     },
   },
   {

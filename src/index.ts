@@ -1,14 +1,7 @@
+export * from "./platform-neutral.js";
+// Synchronous, as the seed examples use it: the Node entry carries ajv from the start.
+export { createValidator } from "./validation/validator.js";
 export { OCPPClient, type ClientOptions } from "./client/ocpp-client.js";
-export type { BaseClientOptions } from "./client/client-options.js";
-export type {
-  OpenEvent,
-  ConnectingEvent,
-  ReconnectEvent,
-  CallResultErrorEvent,
-  SendEvent,
-} from "./rpc/types.js";
-export type { MethodMap, ProtocolMaps } from "./rpc/typed-api.js";
-export type * from "./generated/index.js";
 export {
   OCPPServer,
   type ListenOptions,
@@ -23,43 +16,7 @@ export type { CORSOptions } from "./server/cors.js";
 export type { ConnectionRateLimitOptions } from "./server/connection-rate-limit.js";
 export type { HandshakeInfo } from "./server/handshake.js";
 export type { AuthAccept, AuthCallback, AuthContext, SessionData } from "./server/auth-context.js";
-export {
-  NOREPLY,
-  ConnectionState,
-  type CallOptions,
-  type CloseOptions,
-  type CloseResult,
-  type HandlerContext,
-  type CallHandler,
-  type WildcardHandler,
-  type ClientEvents,
-  type RpcOptions,
-  type BadMessageEvent,
-  type StrictValidationFailureEvent,
-  type CallEvent,
-  type CallResultEvent,
-  type CallErrorEvent,
-  type MessageEvent,
-  type ResponseEvent,
-} from "./rpc/types.js";
-export { getErrorPlainObject } from "./rpc/error-details.js";
-export type {
-  Middleware,
-  MessageContext,
-  InboundMessageContext,
-  OutboundMessageContext,
-  MiddlewareClient,
-} from "./rpc/middleware.js";
-export { MessageType } from "./protocol/message-type.js";
-export type {
-  OCPPCall,
-  OCPPCallResult,
-  OCPPCallError,
-  OCPPCallResultError,
-  OCPPSend,
-  OCPPMessage,
-} from "./protocol/frame.js";
-export * from "./protocol/errors.js";
+export type { BackpressureOptions } from "./transport/backpressure.js";
 export { getPackageIdent } from "./package-ident.js";
 export {
   SecurityProfile,
@@ -67,4 +24,3 @@ export {
   type TLSOptions,
   type ClientCertificateInfo,
 } from "./security/index.js";
-export { createValidator, type Validator } from "./validation/index.js";

@@ -1,9 +1,11 @@
+// Straight from the modules, not the validation index: that one also reaches ajv, which the
+// browser entry loads only when strict mode needs it.
 import {
   getBuiltinValidator,
   isBuiltinProtocol,
   loadBuiltinValidator,
-  type Validator,
-} from "../validation/index.js";
+} from "../validation/builtin.js";
+import type { Validator } from "../validation/validator.js";
 import type { RpcOptions } from "./types.js";
 
 type StrictOptions = Pick<RpcOptions, "strictMode" | "strictModeValidators">;

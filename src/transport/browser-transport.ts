@@ -10,13 +10,23 @@ function binaryFrame(data: ArrayBuffer): RawFrame {
 /**
  * Adapts the platform's WebSocket (browsers, Deno, Node >= 22) to the engine's Transport.
  * Browsers cannot ping and only let scripts close with 1000 or 3000–4999.
+ *
+ * Frames and a close that arrive before the engine listens are held and handed over by
+ * listen(): a client awaits between the socket opening and the engine listening (strict mode
+ * may still be fetching its schemas), and a close lost then would leave a dead connection open.
  */
 export class BrowserTransport implements Transport {
   private early: Array<[RawFrame, boolean]> | undefined = [];
+  private earlyClose: { code: number; reason: string } | undefined;
+  private readonly holdClose = (event: CloseEvent) => {
+    this.earlyClose = { code: event.code, reason: event.reason };
+  };
 
   constructor(private readonly ws: WebSocket) {
     ws.binaryType = "arraybuffer";
     ws.onmessage = (event: MessageEvent) => this.early?.push(toFrame(event.data));
+    // A listener, not onclose: the client sets onclose for a failed upgrade meanwhile.
+    ws.addEventListener("close", this.holdClose);
   }
 
   get protocol(): string {
@@ -57,9 +67,13 @@ export class BrowserTransport implements Transport {
     };
     ws.onclose = (event: CloseEvent) => listener.onClose(event.code, event.reason);
     ws.onerror = () => listener.onError(new Error("WebSocket error"));
+    ws.removeEventListener("close", this.holdClose);
     const early = this.early!;
     this.early = undefined;
     for (const [data, isBinary] of early) listener.onMessage(data, isBinary);
+    const closed = this.earlyClose;
+    // After the caller has finished attaching (as a close event would come), never inside it.
+    if (closed) queueMicrotask(() => listener.onClose(closed.code, closed.reason));
   }
 }
 

@@ -4,6 +4,7 @@ export {
   type SchemaValidator,
   type Validator,
 } from "./validator.js";
+export { loadValidator } from "./load-validator.js";
 export { getBuiltinValidator, isBuiltinProtocol, loadBuiltinValidator } from "./builtin.js";
 export {
   KEYWORD_ERROR_CODES,
