@@ -52,7 +52,9 @@ export class OcppGatewayHost
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       // Request-scoped providers have no instance to bind; a gateway lives as long as the app.
       if (!instance || !wrapper.isDependencyTreeStatic()) continue;
-      for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance) as object)) {
+      for (const name of this.scanner.getAllMethodNames(
+        Object.getPrototypeOf(instance) as object,
+      )) {
         const meta = this.discovery.getMetadataByDecorator(messageEventMarker, wrapper, name);
         const fn = instance[name] as (...args: unknown[]) => unknown;
         if (meta)
