@@ -57,10 +57,10 @@ function wire(app: FastifyInstance, ocpp: OCPPServer): void {
   ocpp.on("securityEvent", (event) => app.log.warn({ securityEvent: event }, event.reason));
 
   app.server.on("upgrade", ocpp.handleUpgrade);
-  // preClose runs before Fastify closes its HTTP server, whose close() would otherwise wait
-  // for the stations' sockets forever; onClose covers an app closed before it was listening.
+  // preClose, not onClose: Fastify's own onClose closes the HTTP server first, and its close()
+  // waits for every socket, so it would wait forever for the stations'. preClose runs before
+  // it, whether or not the app is listening.
   app.addHook("preClose", () => ocpp.close());
-  app.addHook("onClose", () => ocpp.close());
 }
 
 /**

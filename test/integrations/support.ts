@@ -120,11 +120,12 @@ export async function expectClosedWithApp(
   station: OCPPClient,
   url: string,
 ): Promise<void> {
-  const stationClosed = waitFor<{ code: number }>(station, "close", 5000);
-  const ocppClosed = waitFor(ocpp, "close", 5000);
-  await closing;
-  expect((await stationClosed).code).toBe(1001);
-  await ocppClosed;
+  const [, stationClosed] = await Promise.all([
+    closing,
+    waitFor<{ code: number }>(station, "close", 5000),
+    waitFor(ocpp, "close", 5000),
+  ]);
+  expect(stationClosed.code).toBe(1001);
   expect(ocpp.clients.size).toBe(0);
   await expect(get(url)).rejects.toMatchObject({ code: "ECONNREFUSED" });
 }
