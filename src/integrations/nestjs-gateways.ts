@@ -5,6 +5,7 @@ import type {
   OnModuleInit,
 } from "@nestjs/common";
 import type { DiscoveryService, HttpAdapterHost, MetadataScanner } from "@nestjs/core";
+import { checkHandlerDirection } from "../rpc/direction.js";
 import type { CallHandler } from "../rpc/types.js";
 import type { OCPPServer } from "../server/ocpp-server.js";
 import type { OCPPServerClient } from "../server/ocpp-server-client.js";
@@ -26,6 +27,8 @@ interface UntypedHandle {
 }
 
 type ConnectionHook = (client: OCPPServerClient) => unknown;
+
+type InstanceWrapper = ReturnType<DiscoveryService["getProviders"]>[number];
 
 /**
  * Connects the OCPPServer with the Nest application: attaches it to the app's HTTP server,
@@ -49,26 +52,32 @@ export class OcppGatewayHost
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders({ metadataKey: gatewayMarker.KEY })) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      // Request-scoped providers have no instance to bind; a gateway lives as long as the app.
-      if (!instance || !wrapper.isDependencyTreeStatic()) continue;
-      for (const name of this.scanner.getAllMethodNames(
-        Object.getPrototypeOf(instance) as object,
-      )) {
-        const meta = this.discovery.getMetadataByDecorator(messageEventMarker, wrapper, name);
-        const fn = instance[name] as (...args: unknown[]) => unknown;
-        if (meta)
-          this.handlers.push({ ...meta, call: (ctx, client) => fn.call(instance, ctx, client) });
-      }
-      const hook = instance["handleConnection"];
-      if (typeof hook === "function")
-        this.connectionHooks.push((client) => hook.call(instance, client));
+      this.collect(wrapper);
     }
     this.ocpp.on("client", (client) => this.onClient(client));
     this.ocpp.on("error", (err) => this.logger.error(err.message, err.stack));
     this.ocpp.on("upgradeError", ({ error }) =>
       this.logger.error(`upgrade failed: ${error.message}`, error.stack),
     );
+  }
+
+  /** Takes the @OcppMessageEvent methods and the handleConnection hook of one gateway. */
+  private collect(wrapper: InstanceWrapper): void {
+    const instance = wrapper.instance as Record<string, unknown> | undefined;
+    // Request-scoped providers have no instance to bind; a gateway lives as long as the app.
+    if (!instance || !wrapper.isDependencyTreeStatic()) return;
+    const prototype = Object.getPrototypeOf(instance) as object;
+    for (const name of this.scanner.getAllMethodNames(prototype)) {
+      const meta = this.discovery.getMetadataByDecorator(messageEventMarker, wrapper, name);
+      if (!meta) continue;
+      checkGatewayMethod(String(wrapper.name), name, meta);
+      const fn = instance[name] as (...args: unknown[]) => unknown;
+      this.handlers.push({ ...meta, call: (ctx, client) => fn.call(instance, ctx, client) });
+    }
+    const hook = instance["handleConnection"];
+    if (typeof hook === "function") {
+      this.connectionHooks.push((client) => hook.call(instance, client));
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -100,5 +109,25 @@ export class OcppGatewayHost
           ),
         );
     }
+  }
+}
+
+/**
+ * A method a station never sends (e.g. Reset) fails the application's start, naming the
+ * gateway method, rather than every station's connection later.
+ */
+function checkGatewayMethod(
+  gateway: string,
+  methodName: string,
+  { protocol, method }: OcppMessageEventMetadata,
+): void {
+  if (protocol === undefined) return;
+  try {
+    checkHandlerDirection("csms", method, [protocol]);
+  } catch (err) {
+    throw new TypeError(
+      `@OcppMessageEvent("${protocol}", "${method}") on ${gateway}.${methodName}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

@@ -12,7 +12,7 @@ import type { NestApplicationOptions } from "@nestjs/common";
 import type { Server } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OCPPServer } from "../../../src/index.js";
-import { OcppModule } from "../../../src/integrations/nestjs.js";
+import { OcppGateway, OcppMessageEvent, OcppModule } from "../../../src/integrations/nestjs.js";
 import { makeTestPki, type TestPki } from "../../helpers/certs.js";
 import {
   Stations,
@@ -106,6 +106,28 @@ describe("ocpp-ws-io/nestjs OcppModule", () => {
         abortOnError: false,
       }),
     ).rejects.toThrow("OCPPServer: unknown option 'bogus'");
+  });
+
+  it("fails the application's start for a handler of a method no station sends", async () => {
+    // As plain JavaScript would call it: the typed form refuses "Reset" at compile time.
+    const untypedEvent = OcppMessageEvent as unknown as (p: string, m: string) => MethodDecorator;
+    @OcppGateway()
+    class WrongGateway {
+      @untypedEvent("ocpp1.6", "Reset")
+      reset(): object {
+        return {};
+      }
+    }
+    @Module({
+      imports: [OcppModule.forRoot({ protocols: ["ocpp1.6"] })],
+      providers: [WrongGateway],
+    })
+    class WrongModule {}
+    const app = await NestFactory.create(WrongModule, { logger: false, abortOnError: false });
+    apps.push(app);
+    await expect(app.init()).rejects.toThrow(
+      `@OcppMessageEvent("ocpp1.6", "Reset") on WrongGateway.reset: handle('Reset'): Reset is never sent by a station in ocpp1.6; this side sends it`,
+    );
   });
 
   for (const profile of [2, 3] as const) {
