@@ -6,12 +6,12 @@
  * server.
  */
 import "reflect-metadata";
-import { Injectable, Module, type INestApplication } from "@nestjs/common";
+import { Injectable, Module, type INestApplication, type LoggerService } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
 import type { NestApplicationOptions } from "@nestjs/common";
 import type { Server } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { OCPPServer } from "../../../src/index.js";
+import { OCPPClient, OCPPServer, type OCPPServerClient } from "../../../src/index.js";
 import { OcppGateway, OcppMessageEvent, OcppModule } from "../../../src/integrations/nestjs.js";
 import { makeTestPki, type TestPki } from "../../helpers/certs.js";
 import {
@@ -128,6 +128,37 @@ describe("ocpp-ws-io/nestjs OcppModule", () => {
     await expect(app.init()).rejects.toThrow(
       `@OcppMessageEvent("ocpp1.6", "Reset") on WrongGateway.reset: handle('Reset'): Reset is never sent by a station in ocpp1.6; this side sends it`,
     );
+  });
+
+  it("logs a failing handleConnection through Nest's logger; the station stays connected", async () => {
+    @OcppGateway()
+    class FailingGateway {
+      handleConnection(client: OCPPServerClient): Promise<void> {
+        return Promise.reject(new Error(`no record of ${client.identity}`));
+      }
+    }
+    @Module({
+      imports: [OcppModule.forRoot({ protocols: ["ocpp1.6"] })],
+      providers: [FailingGateway],
+    })
+    class FailingModule {}
+    const errors: unknown[][] = [];
+    let logged: () => void;
+    const loggedOnce = new Promise<void>((resolve) => (logged = resolve));
+    const logger: LoggerService = {
+      log: () => undefined,
+      warn: () => undefined,
+      error: (...args: unknown[]) => {
+        errors.push(args);
+        logged();
+      },
+    };
+    const { url } = await start(FailingModule, { logger });
+    const station = await stations.connect(url.replace("http", "ws"), "CP-UNKNOWN");
+    await loggedOnce;
+    expect(errors[0]?.[0]).toBe("handleConnection(CP-UNKNOWN) failed: no record of CP-UNKNOWN");
+    expect(errors[0]).toContain("OcppModule");
+    expect(station.state).toBe(OCPPClient.OPEN);
   });
 
   for (const profile of [2, 3] as const) {
