@@ -1,7 +1,7 @@
 /**
  * ocpp-ws-io/express with a real Express 5 app on 127.0.0.1: OCPP upgrades beside ordinary
  * routes, calls both ways, close() of the HTTP server closing the OCPP server, and security
- * profiles 2 and 3 through the app's HTTPS server.
+ * profiles 1–3 through the app's server (HTTPS for 2 and 3).
  */
 import express from "express";
 import { once } from "node:events";
@@ -18,7 +18,7 @@ import {
   exchangeBothWays,
   expectClosedWithApp,
   get,
-  tlsProfile,
+  securityProfile,
 } from "./support.js";
 
 const stations = new Stations();
@@ -91,20 +91,20 @@ describe("ocpp-ws-io/express createOcppHttpServer", () => {
     expect((err as UnexpectedHttpResponse).statusCode).toBe(403);
   });
 
-  for (const profile of [2, 3] as const) {
-    it(`runs security profile ${profile} through the app's HTTPS server`, async () => {
-      const tls = tlsProfile(pki, profile);
-      const ocpp = new OCPPServer(tls.server);
+  for (const profile of [1, 2, 3] as const) {
+    it(`runs security profile ${profile} through the app's server (HTTPS for 2 and 3)`, async () => {
+      const setup = securityProfile(pki, profile);
+      const ocpp = new OCPPServer(setup.server);
       checkCredentials(ocpp, profile);
       answerBoot(ocpp);
       const server = await start(
-        createOcppHttpServer(appWithRoutes(ocpp), ocpp, { https: tls.https }),
+        createOcppHttpServer(appWithRoutes(ocpp), ocpp, { https: setup.https }),
       );
-      const url = baseUrl(server, "https");
+      const url = baseUrl(server, setup.scheme);
 
-      const station = await stations.connect(url.replace("https", "wss"), "CP001", tls.client);
+      const station = await stations.connect(url.replace(/^http/, "ws"), "CP001", setup.client);
       await exchangeBothWays(ocpp, station);
-      expect(await get(`${url}/health`, tls.request)).toEqual({
+      expect(await get(`${url}/health`, setup.request)).toEqual({
         status: 200,
         body: '{"stations":1}',
       });

@@ -1,7 +1,7 @@
 /**
  * ocpp-ws-io/fastify with a real Fastify 5 app on 127.0.0.1: the plugin's `app.ocpp`,
  * OCPP upgrades beside routes, calls both ways, app.close() closing the OCPP server, errors
- * through Fastify's logger, and security profiles 2 and 3 through Fastify's HTTPS server.
+ * through Fastify's logger, and security profiles 1–3 through Fastify's server (HTTPS for 2 and 3).
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { Writable } from "node:stream";
@@ -16,7 +16,7 @@ import {
   exchangeBothWays,
   expectClosedWithApp,
   get,
-  tlsProfile,
+  securityProfile,
 } from "./support.js";
 
 const stations = new Stations();
@@ -115,18 +115,18 @@ describe("ocpp-ws-io/fastify ocppPlugin", () => {
     expect((failure?.err as { message?: string }).message).toBe("auth backend down");
   });
 
-  for (const profile of [2, 3] as const) {
-    it(`runs security profile ${profile} through Fastify's HTTPS server`, async () => {
-      const tls = tlsProfile(pki, profile);
-      const app = track(Fastify({ https: tls.https }));
-      await app.register(ocppPlugin, tls.server);
+  for (const profile of [1, 2, 3] as const) {
+    it(`runs security profile ${profile} through Fastify's server (HTTPS for 2 and 3)`, async () => {
+      const setup = securityProfile(pki, profile);
+      const app = track(Fastify({ https: setup.https }));
+      await app.register(ocppPlugin, setup.server);
       checkCredentials(app.ocpp, profile);
       answerBoot(app.ocpp);
       const url = await app.listen({ port: 0, host: "127.0.0.1" });
 
-      const station = await stations.connect(url.replace("https", "wss"), "CP001", tls.client);
+      const station = await stations.connect(url.replace(/^http/, "ws"), "CP001", setup.client);
       await exchangeBothWays(app.ocpp, station);
-      expect(await get(`${url}/health`, tls.request)).toEqual({
+      expect(await get(`${url}/health`, setup.request)).toEqual({
         status: 200,
         body: '{"stations":1}',
       });

@@ -1,7 +1,7 @@
 /**
  * ocpp-ws-io/hono with a real Hono app on @hono/node-server at 127.0.0.1: OCPP upgrades beside
  * routes, calls both ways, the node server's close() closing the OCPP server, and security
- * profiles 2 and 3 through the HTTPS server @hono/node-server creates.
+ * profiles 1–3 through the server @hono/node-server creates (HTTPS for 2 and 3).
  */
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
@@ -20,7 +20,7 @@ import {
   exchangeBothWays,
   expectClosedWithApp,
   get,
-  tlsProfile,
+  securityProfile,
 } from "./support.js";
 
 const stations = new Stations();
@@ -76,10 +76,10 @@ describe("ocpp-ws-io/hono attachOcpp", () => {
     await expectClosedWithApp(closed, ocpp, station, `${url}/health`);
   });
 
-  for (const profile of [2, 3] as const) {
-    it(`runs security profile ${profile} through @hono/node-server's HTTPS server`, async () => {
-      const tls = tlsProfile(pki, profile);
-      const ocpp = new OCPPServer(tls.server);
+  for (const profile of [1, 2, 3] as const) {
+    it(`runs security profile ${profile} through @hono/node-server's server (HTTPS for 2 and 3)`, async () => {
+      const setup = securityProfile(pki, profile);
+      const ocpp = new OCPPServer(setup.server);
       checkCredentials(ocpp, profile);
       answerBoot(ocpp);
       const server = await listening(
@@ -88,17 +88,16 @@ describe("ocpp-ws-io/hono attachOcpp", () => {
             fetch: app(ocpp).fetch,
             port: 0,
             hostname: "127.0.0.1",
-            createServer: createHttpsServer,
-            serverOptions: tls.https,
+            ...(setup.https && { createServer: createHttpsServer, serverOptions: setup.https }),
           }),
           ocpp,
         ),
       );
-      const url = baseUrl(server, "https");
+      const url = baseUrl(server, setup.scheme);
 
-      const station = await stations.connect(url.replace("https", "wss"), "CP001", tls.client);
+      const station = await stations.connect(url.replace(/^http/, "ws"), "CP001", setup.client);
       await exchangeBothWays(ocpp, station);
-      expect(await get(`${url}/health`, tls.request)).toEqual({
+      expect(await get(`${url}/health`, setup.request)).toEqual({
         status: 200,
         body: '{"stations":1}',
       });

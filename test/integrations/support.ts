@@ -130,24 +130,39 @@ export async function expectClosedWithApp(
   await expect(get(url)).rejects.toMatchObject({ code: "ECONNREFUSED" });
 }
 
-/** Everything one TLS security profile needs on both sides, from the test PKI. */
-export interface TlsSetup {
-  /** For the framework's HTTPS server. */
-  https: { cert: string; key: string; ca?: string; requestCert?: boolean };
+/** Everything one security profile needs on both sides, from the test PKI. */
+export interface ProfileSetup {
+  /** For the framework's HTTPS server (none for profile 1). */
+  https: { cert: string; key: string; ca?: string; requestCert?: boolean } | undefined;
+  /** "http" or "https". */
+  scheme: "http" | "https";
   /** For the OCPPServer (profiles 2 and 3 require `tls`). */
   server: ServerOptions;
   /** For each station. */
   client: Partial<ClientOptions>;
   /** For a plain HTTPS request to the app (profile 3 asks it for a certificate too). */
-  request: RequestTls;
+  request: RequestTls | undefined;
 }
 
-/** Profile 2 (TLS + Basic auth) or 3 (mutual TLS) with the certificates of `pki`. */
-export function tlsProfile(pki: TestPki, profile: 2 | 3): TlsSetup {
+/**
+ * Profile 1 (Basic auth over plain HTTP), 2 (TLS + Basic auth) or 3 (mutual TLS), with the
+ * certificates of `pki`.
+ */
+export function securityProfile(pki: TestPki, profile: 1 | 2 | 3): ProfileSetup {
   const serverCert = { cert: pki.serverRsa.cert, key: pki.serverRsa.key };
+  if (profile === 1) {
+    return {
+      https: undefined,
+      scheme: "http",
+      server: { protocols: ["ocpp1.6"], securityProfile: SecurityProfile.BASIC_AUTH },
+      client: { securityProfile: SecurityProfile.BASIC_AUTH, password: PASSWORD },
+      request: undefined,
+    };
+  }
   if (profile === 2) {
     return {
       https: serverCert,
+      scheme: "https",
       server: {
         protocols: ["ocpp1.6"],
         securityProfile: SecurityProfile.TLS_BASIC_AUTH,
@@ -163,6 +178,7 @@ export function tlsProfile(pki: TestPki, profile: 2 | 3): TlsSetup {
   }
   return {
     https: { ...serverCert, ca: pki.ca.cert, requestCert: true },
+    scheme: "https",
     server: {
       protocols: ["ocpp1.6"],
       securityProfile: SecurityProfile.TLS_CLIENT_CERT,
@@ -176,13 +192,13 @@ export function tlsProfile(pki: TestPki, profile: 2 | 3): TlsSetup {
   };
 }
 
-/** auth() for the TLS profiles: the Basic-auth password (2) or the certificate's CN (3). */
-export function checkCredentials(ocpp: OCPPServer, profile: 2 | 3): void {
+/** auth() for a profile: the Basic-auth password (1, 2) or the certificate's CN (3). */
+export function checkCredentials(ocpp: OCPPServer, profile: 1 | 2 | 3): void {
   ocpp.auth((accept, reject, handshake) => {
     const ok =
-      profile === 2
-        ? safeEqual(handshake.password, PASSWORD)
-        : handshake.clientCertificate?.subject?.CN === handshake.identity;
+      profile === 3
+        ? handshake.clientCertificate?.subject?.CN === handshake.identity
+        : safeEqual(handshake.password, PASSWORD);
     if (!ok) return reject(401, "Bad credentials");
     accept();
   });

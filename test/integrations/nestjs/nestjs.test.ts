@@ -2,8 +2,8 @@
  * ocpp-ws-io/nestjs with a real Nest application (@nestjs/core, @nestjs/common,
  * @nestjs/platform-express) on 127.0.0.1: the OCPPServer injected by its class, gateway
  * handlers registered on every station, calls both ways, a controller beside the OCPP server,
- * app.close() closing it, forRootAsync, and security profiles 2 and 3 through Nest's HTTPS
- * server.
+ * app.close() closing it, forRootAsync, and security profiles 1–3 through Nest's server (HTTPS
+ * for 2 and 3).
  */
 import "reflect-metadata";
 import { Injectable, Module, type INestApplication, type LoggerService } from "@nestjs/common";
@@ -21,7 +21,7 @@ import {
   exchangeBothWays,
   expectClosedWithApp,
   get,
-  tlsProfile,
+  securityProfile,
 } from "../support.js";
 import { StationRegistry, appModule } from "./app.js";
 
@@ -161,17 +161,17 @@ describe("ocpp-ws-io/nestjs OcppModule", () => {
     expect(station.state).toBe(OCPPClient.OPEN);
   });
 
-  for (const profile of [2, 3] as const) {
-    it(`runs security profile ${profile} through Nest's HTTPS server`, async () => {
-      const tls = tlsProfile(pki, profile);
-      const { ocpp, url } = await start(appModule(OcppModule.forRoot(tls.server)), {
-        httpsOptions: tls.https,
+  for (const profile of [1, 2, 3] as const) {
+    it(`runs security profile ${profile} through Nest's server (HTTPS for 2 and 3)`, async () => {
+      const setup = securityProfile(pki, profile);
+      const { ocpp, url } = await start(appModule(OcppModule.forRoot(setup.server)), {
+        httpsOptions: setup.https,
       });
       checkCredentials(ocpp, profile);
 
-      const station = await stations.connect(url.replace("https", "wss"), "CP001", tls.client);
+      const station = await stations.connect(url.replace(/^http/, "ws"), "CP001", setup.client);
       await exchangeBothWays(ocpp, station);
-      expect(await get(`${url}/health`, tls.request)).toEqual({
+      expect(await get(`${url}/health`, setup.request)).toEqual({
         status: 200,
         body: '{"stations":1}',
       });
