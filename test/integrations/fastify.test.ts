@@ -118,7 +118,7 @@ describe("ocpp-ws-io/fastify ocppPlugin", () => {
   for (const profile of [1, 2, 3] as const) {
     it(`runs security profile ${profile} through Fastify's server (HTTPS for 2 and 3)`, async () => {
       const setup = securityProfile(pki, profile);
-      const app = track(Fastify({ https: setup.https }));
+      const app = track(setup.https ? Fastify({ https: setup.https }) : Fastify());
       await app.register(ocppPlugin, setup.server);
       checkCredentials(app.ocpp, profile);
       answerBoot(app.ocpp);
