@@ -72,6 +72,7 @@ export default tseslint.config(
         clearInterval: "readonly",
         Buffer: "readonly",
         URL: "readonly",
+        fetch: "readonly",
       },
     },
   },

@@ -4,6 +4,11 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     browser: "src/browser.ts",
+    // Framework integrations: each imports only its own framework (optional peer dependencies).
+    express: "src/integrations/express.ts",
+    fastify: "src/integrations/fastify.ts",
+    hono: "src/integrations/hono.ts",
+    nestjs: "src/integrations/nestjs.ts",
   },
   format: ["esm", "cjs"],
   // @internal members (the engine's collaborator interface) stay out of the public types.
