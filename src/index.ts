@@ -53,6 +53,15 @@ export type {
   OCPPMessage,
 } from "./protocol/frame.js";
 export * from "./protocol/errors.js";
+export type {
+  AdapterSink,
+  ClusterOptions,
+  EventAdapterInterface,
+  PresenceStore,
+} from "./cluster/contract.js";
+export { InMemoryAdapter, InMemoryHub } from "./cluster/memory-adapter.js";
+export type { BatchResult, PublishHandler } from "./cluster/router.js";
+export type { ServerStats } from "./cluster/server-cluster.js";
 export { getPackageIdent } from "./package-ident.js";
 export {
   SecurityProfile,

@@ -212,3 +212,30 @@ export class RPCGenericTransportError extends Error {
   override name = "RPCGenericTransportError";
   readonly code = "ERR_TRANSPORT";
 }
+
+/** Cluster routing: the station is connected to no node of the cluster (checked before sending). */
+export class StationNotConnectedError extends ConnectionClosedError {
+  override name = "StationNotConnectedError";
+}
+
+/**
+ * Cluster routing: the node holding the station stopped heartbeating (or left) while the call
+ * was out. The outcome is unknown: the station may or may not have executed the call.
+ */
+export class NodeLostError extends Error {
+  override name = "NodeLostError";
+  readonly code = "ERR_NODE_LOST";
+  /** The node that was lost. */
+  readonly nodeId: string;
+
+  constructor(nodeId: string, message: string) {
+    super(message);
+    this.nodeId = nodeId;
+  }
+}
+
+/** Cluster routing: the adapter cannot reach its backend (for example Redis is down). */
+export class ClusterUnavailableError extends Error {
+  override name = "ClusterUnavailableError";
+  readonly code = "ERR_CLUSTER_UNAVAILABLE";
+}

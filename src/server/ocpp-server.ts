@@ -9,7 +9,7 @@ import type { TLSSocket } from "node:tls";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { getPackageIdent } from "../package-ident.js";
-import { ConnectionClosedError, WebsocketUpgradeError } from "../protocol/errors.js";
+import { WebsocketUpgradeError } from "../protocol/errors.js";
 import {
   ConnectionState,
   type CallOptions,
@@ -47,6 +47,9 @@ import {
   type ServerOptions,
 } from "./server-options.js";
 import { runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
+import { ServerCluster, type ServerStats } from "../cluster/server-cluster.js";
+import type { ClusterOptions, EventAdapterInterface } from "../cluster/contract.js";
+import type { BatchResult, PublishHandler } from "../cluster/router.js";
 
 export interface ListenOptions {
   /** Aborts listening (closes the HTTP server listen() created). */
@@ -111,10 +114,18 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   private closePromise: Promise<void> | undefined;
   /** The subprotocol of the upgrade being completed right now (see acceptUpgrade). */
   private upgradeProtocol: string | false = false;
+  /** Adapter, cross-node routing, publish/subscribe and stats (see src/cluster/). */
+  private readonly cluster = new ServerCluster({
+    localStation: (identity) => this.byIdentity.get(identity),
+    localStations: () => this.connected,
+    defaultTimeoutMs: () => this.options.rpc.callTimeoutMs,
+    reportError: (err) => void (this.listenerCount("error") && this.emit("error", err)),
+  });
   /** Told by each client when it closes or its socket fails (one object for all clients). */
   private readonly clientOwner: ServerClientOwner = {
     clientClosed: (client) => {
       this.connected.delete(client as OCPPServerClient<P>);
+      this.cluster.stationRemoved(client as OCPPServerClient<P>);
       if (this.byIdentity.get(client.identity) === client) this.byIdentity.delete(client.identity);
     },
     clientSocketError: (client, err: Error & { code?: string }) => {
@@ -253,7 +264,8 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
 
   /**
    * Calls a method on the connected station `identity`, like its client's call(); rejects
-   * with ConnectionClosedError when no such station is connected here.
+   * with ConnectionClosedError when no such station is connected here. With an adapter, a
+   * station on another node is called there (StationNotConnectedError if it is nowhere).
    *
    * @example
    * await server.sendToClient("CP-001", "ocpp1.6", "Reset", { type: "Soft" }, { timeoutMs: 10000 });
@@ -284,11 +296,8 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
 
   private callClient(identity: string, args: unknown[]): Promise<unknown> {
     const client = this.byIdentity.get(identity);
-    if (!client) {
-      return Promise.reject(
-        new ConnectionClosedError(`Station '${identity}' is not connected to this server`),
-      );
-    }
+    // Not here: the cluster routes it to the node holding it (or rejects as before).
+    if (!client) return this.cluster.route(identity, args);
     return (client.call as (...a: unknown[]) => Promise<unknown>)(...args);
   }
 
@@ -315,6 +324,55 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   ): Promise<unknown>;
   safeSendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
     return this.callClient(identity, args).catch(() => undefined);
+  }
+
+  /**
+   * Joins a cluster through `adapter` (a second call replaces the first; `null` leaves).
+   * Resolves once this node is live; sendToClient() then reaches stations on any node.
+   *
+   * @example
+   * await server.setAdapter(new RedisAdapter({ pubClient: new Redis(), subClient: new Redis() }));
+   */
+  setAdapter(adapter: EventAdapterInterface | null, options?: ClusterOptions): Promise<void> {
+    return this.cluster.setAdapter(adapter, options);
+  }
+
+  /** The adapter set by setAdapter(), if any. */
+  get adapter(): EventAdapterInterface | undefined {
+    return this.cluster.adapter;
+  }
+
+  /** Sends an application event to subscribe() handlers on every node (this one too). */
+  publish(channel: string, data: unknown): Promise<void> {
+    return this.cluster.publish(channel, data);
+  }
+
+  /** Receives publish() events of `channel` from any node; returns an unsubscribe function. */
+  subscribe(channel: string, handler: PublishHandler): () => void {
+    return this.cluster.subscribe(channel, handler);
+  }
+
+  /**
+   * Calls `method` on many stations, wherever they are (one send per holding node); each
+   * station still gets one CALL at a time. Resolves with one result per identity, in order.
+   */
+  broadcastBatch(
+    identities: readonly string[],
+    method: string,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<BatchResult[]> {
+    return this.cluster.broadcastBatch(identities, [method, params, options]);
+  }
+
+  /** The adapter's figures (routed calls, failures, latency, backlog); undefined without one. */
+  adapterMetrics(): Promise<Record<string, unknown> | undefined> {
+    return this.cluster.adapterMetrics();
+  }
+
+  /** This node right now: sessions, sockets, memory, uptime, pid (and cluster view). */
+  stats(): ServerStats {
+    return this.cluster.stats();
   }
 
   private securityEvent(
@@ -442,6 +500,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     }
     this.connected.add(client);
     this.byIdentity.set(handshake.identity, client);
+    this.cluster.stationAdded(client);
     try {
       this.emit("client", client);
     } catch (err) {
@@ -466,6 +525,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       this.upgrading.clear();
       const code = options.code ?? 1001;
       await Promise.all([...this.connected].map((client) => client.close({ ...options, code })));
+      await this.cluster.close();
       await Promise.all(
         [...this.httpServers].map(
           (httpServer) =>
