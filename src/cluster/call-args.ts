@@ -30,7 +30,7 @@ export function splitCallArgs(args: readonly unknown[]): RoutedCall {
   return {
     wireArgs: protocolForm ? [first, method, p] : [method, p],
     method,
-    options: (options ?? {}),
+    options: options ?? {},
   };
 }
 

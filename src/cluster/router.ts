@@ -185,6 +185,8 @@ export class ClusterRouter {
   async publish(channel: string, data: unknown): Promise<void> {
     const message = this.host.subscriptions.encode(this.nodeId, channel, data);
     this.assertReady(`publish('${channel}')`);
+    // A fresh view, so a node that joined since the last heartbeat gets it too.
+    await this.registry.beat();
     const others = this.registry.nodes().filter((n) => n !== this.nodeId);
     await Promise.all(others.map((node) => this.adapter.send(node, [message])));
     this.host.subscriptions.deliverLocal(message);

@@ -32,6 +32,10 @@ export interface ServerStats {
 
 const REQUIRED_ADAPTER_METHODS = ["start", "stop", "isReady", "send", "heartbeat"] as const;
 
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 function notHere(identity: string): ConnectionClosedError {
   return new ConnectionClosedError(`Station '${identity}' is not connected to this server`);
 }
@@ -71,7 +75,7 @@ export class ServerCluster {
     try {
       next = adapter ? new ClusterRouter(adapter, this.hostForRouter(), options) : undefined;
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(toError(err));
     }
     const run = this.swapping.then(async () => {
       const previous = this.router;
@@ -113,7 +117,7 @@ export class ServerCluster {
     try {
       call = splitCallArgs(args);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(toError(err));
     }
     const options: CallOptions = call.options;
     return Promise.allSettled(
@@ -138,7 +142,7 @@ export class ServerCluster {
       this.subscriptions.deliverLocal(this.subscriptions.encode("local", channel, data));
       return Promise.resolve();
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(toError(err));
     }
   }
 
