@@ -67,7 +67,7 @@ describe("OCPPServer#sendToClient across nodes (InMemoryAdapter)", () => {
   it("rejects with TimeoutError at the caller's deadline", async () => {
     const { a, b, urlA } = await twoNodes();
     const cp = await station(urlA, a, "CP-1");
-    cp.handle("Reset", () => new Promise(() => undefined));
+    cp.handle("Reset", () => new Promise<never>(() => undefined));
     await expect(
       b.sendToClient("CP-1", "Reset", { type: "Soft" }, { timeoutMs: 150 }),
     ).rejects.toBeInstanceOf(TimeoutError);
@@ -88,7 +88,7 @@ describe("OCPPServer#sendToClient across nodes (InMemoryAdapter)", () => {
     const called = new Promise<void>((resolve) =>
       cp.handle("Reset", () => {
         resolve();
-        return new Promise(() => undefined);
+        return new Promise<never>(() => undefined);
       }),
     );
     const pending = b
@@ -151,9 +151,9 @@ describe("OCPPServer#broadcastBatch", () => {
     const ids = ["A1", "B1", "A2", "NONE"];
     for (const id of ids.slice(0, 3)) {
       const cp = await station(id.startsWith("A") ? urlA : urlB, id.startsWith("A") ? a : b, id);
-      cp.handle("Reset", () => ({ status: id }));
+      cp.handle("DataTransfer", () => ({ status: "Accepted", data: id }));
     }
-    const results = await b.broadcastBatch(ids, "Reset", { type: "Hard" });
+    const results = await b.broadcastBatch(ids, "DataTransfer", { vendorId: "test" });
     expect(results.map((r) => r.identity)).toEqual(ids);
     expect(results.slice(0, 3).map((r) => (r.status === "fulfilled" ? r.value : r.reason))).toEqual(
       [{ status: "A1" }, { status: "B1" }, { status: "A2" }],
