@@ -41,6 +41,7 @@ export class ClusterRouter {
   /** After the backend comes back, nodes get this long to heartbeat before any is called lost. */
   private graceUntil = 0;
   private stopped = false;
+  private started = false;
   readonly counters = {
     routedCalls: 0,
     routedFailures: 0,
@@ -75,6 +76,7 @@ export class ClusterRouter {
     };
     await this.adapter.start(this.nodeId, sink);
     await this.tick();
+    this.started = true;
     const every = (ms: number, fn: () => unknown) => {
       const timer = setInterval(fn, ms);
       timer.unref();
@@ -102,8 +104,15 @@ export class ClusterRouter {
       // One re-lookup when the holder answers NotHere: the station moved between nodes.
       for (let attempt = 0; ; attempt++) {
         this.assertReady(call.method);
-        const [owner] = await this.adapter.presence.lookup([identity]);
-        const node = owner ? await this.liveHolder(owner) : undefined;
+        // The lookup may sit in the client's offline queue: never past the caller's deadline.
+        const [owner, node] = await beforeDeadline(
+          deadline,
+          `Call '${call.method}' to '${identity}'`,
+          async () => {
+            const [found] = await this.adapter.presence.lookup([identity]);
+            return [found, found ? await this.liveHolder(found) : undefined] as const;
+          },
+        );
         if (!owner || !node) {
           throw new StationNotConnectedError(`Station '${identity}' is not connected to any node`);
         }
@@ -141,14 +150,15 @@ export class ClusterRouter {
       else remoteIdx.push(i);
     });
     if (remoteIdx.length > 0) {
+      const lookup = () => this.adapter.presence.lookup(remoteIdx.map((i) => identities[i]!));
       const owners = this.adapter.isReady()
-        ? await this.adapter.presence
-            .lookup(remoteIdx.map((i) => identities[i]!))
-            .catch(() => undefined)
+        ? await beforeDeadline(deadline, `broadcastBatch('${call.method}')`, lookup).catch(
+            () => undefined,
+          )
         : undefined;
       for (const [k, i] of remoteIdx.entries()) {
         const owner = owners?.[k];
-        const node = owner ? await this.liveHolder(owner) : undefined;
+        const node = owner ? await this.liveHolder(owner).catch(() => undefined) : undefined;
         if (!owners)
           outcomes[i] = Promise.reject(
             new ClusterUnavailableError(
@@ -343,12 +353,15 @@ export class ClusterRouter {
 
   private sendEvict(identity: string, previousOwner: string): void {
     const node = presenceNode(previousOwner);
-    if (!this.registry.isLive(node)) return;
     const env = { t: "evict", from: this.nodeId, to: identity, own: previousOwner };
-    this.adapter.send(node, [JSON.stringify(env)]).catch(() => {
-      // The old node's next presence refresh finds the new owner and closes its session.
-      this.presence.failures++;
-    });
+    // A node that just joined may not be in our view yet: confirm before giving up on it.
+    this.registry
+      .confirmLive(node)
+      .then((live) => (live ? this.adapter.send(node, [JSON.stringify(env)]) : undefined))
+      .catch(() => {
+        // The old node's next presence refresh finds the new owner and closes its session.
+        this.presence.failures++;
+      });
   }
 
   private async tick(): Promise<void> {
@@ -364,9 +377,12 @@ export class ClusterRouter {
   }
 
   private onLinkChanged(up: boolean): void {
-    if (up === this.linkUp || this.stopped) return;
+    if (this.stopped) return;
+    const wasUp = this.linkUp;
     this.linkUp = up;
-    if (!up) return;
+    // Every (re)connection recovers, even one no failure was seen for: a reconnect between
+    // two heartbeats may have met an empty, restarted backend.
+    if (!up || (wasUp && !this.started)) return;
     // A restarted backend has an empty node registry until every node heartbeats again.
     this.graceUntil = Date.now() + this.options.nodeLossAfterMs;
     // The backend may have restarted empty: resend what is unanswered (receivers de-duplicate)
@@ -377,6 +393,34 @@ export class ClusterRouter {
       });
     }
     void this.presence.refreshAll();
+  }
+}
+
+/**
+ * Runs `step` but rejects with ClusterUnavailableError at `deadline`: the request was not sent,
+ * so unlike a timeout of a sent call the outcome is known (nothing ran).
+ */
+async function beforeDeadline<T>(
+  deadline: number,
+  what: string,
+  step: () => Promise<T>,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ClusterUnavailableError(
+            `${what}: the cluster adapter did not answer before the deadline (not sent)`,
+          ),
+        ),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  try {
+    return await Promise.race([step(), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

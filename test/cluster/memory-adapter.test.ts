@@ -156,7 +156,11 @@ describe("OCPPServer#broadcastBatch", () => {
     const results = await b.broadcastBatch(ids, "DataTransfer", { vendorId: "test" });
     expect(results.map((r) => r.identity)).toEqual(ids);
     expect(results.slice(0, 3).map((r) => (r.status === "fulfilled" ? r.value : r.reason))).toEqual(
-      [{ status: "A1" }, { status: "B1" }, { status: "A2" }],
+      [
+        { status: "Accepted", data: "A1" },
+        { status: "Accepted", data: "B1" },
+        { status: "Accepted", data: "A2" },
+      ],
     );
     expect(results[3]).toMatchObject({ status: "rejected" });
     expect(results[3]!.status === "rejected" && results[3]!.reason).toBeInstanceOf(

@@ -35,9 +35,10 @@ describe.each(["ioredis", "ioredis5", "redis", "redis4"])("RedisAdapter with %s"
   it("routes a call to the station on the other node, with results and RPC errors", async () => {
     const [a, b] = await startNodes(lib, 2);
     await station(a!, "CP-1", (cp) => {
-      cp.handle("Reset", ({ params }) =>
-        params.type === "Hard" ? Promise.reject(new Error("boom")) : { status: "Accepted" },
-      );
+      cp.handle("Reset", ({ params }) => {
+        if (params.type === "Hard") throw new Error("boom");
+        return { status: "Accepted" };
+      });
     });
     const first = await b!.call("CP-1", "Reset", { type: "Soft" });
     expect(first).toMatchObject({

@@ -72,7 +72,8 @@ export class RedisConnection {
     emitter.on("error", (err: unknown) =>
       this.onState(false, err instanceof Error ? err : new Error(String(err))),
     );
-    emitter.on("end", () => this.onState(false));
+    // ioredis: 'close' then 'reconnecting'; node-redis: 'error' then 'reconnecting'.
+    for (const event of ["end", "close", "reconnecting"]) emitter.on(event, () => this.onState(false));
     emitter.on("ready", () => this.onState(true));
   }
 
