@@ -102,3 +102,50 @@ export class RedisServer {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** A Redis Cluster of `masters` real redis-server processes, created with redis-cli. */
+export class RedisCluster {
+  private constructor(readonly servers: RedisServer[]) {}
+
+  static async start(masters = 3): Promise<RedisCluster> {
+    const ports = await Promise.all(Array.from({ length: masters }, () => freePort()));
+    const servers = await Promise.all(
+      ports.map((port) =>
+        RedisServer.start(port, [
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          `nodes-${port}.conf`,
+        ]),
+      ),
+    );
+    const cluster = new RedisCluster(servers);
+    execFileSync(
+      "redis-cli",
+      [
+        "--cluster",
+        "create",
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        "--cluster-replicas",
+        "0",
+        "--cluster-yes",
+      ],
+      { encoding: "utf8" },
+    );
+    // Every node must agree the cluster is up before clients see consistent slots.
+    for (const server of servers) {
+      while (!server.cli("CLUSTER", "INFO").includes("cluster_state:ok")) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    return cluster;
+  }
+
+  get ports(): number[] {
+    return this.servers.map((s) => s.port);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.servers.map((s) => s.close()));
+  }
+}
