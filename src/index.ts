@@ -60,6 +60,7 @@ export type {
   PresenceStore,
 } from "./cluster/contract.js";
 export { InMemoryAdapter, InMemoryHub } from "./cluster/memory-adapter.js";
+export { IpcAdapter, serveClusterPrimary } from "./cluster/ipc-adapter.js";
 export type { BatchResult, PublishHandler } from "./cluster/router.js";
 export type { ServerStats } from "./cluster/server-cluster.js";
 export { getPackageIdent } from "./package-ident.js";

@@ -73,7 +73,8 @@ export class RedisConnection {
       this.onState(false, err instanceof Error ? err : new Error(String(err))),
     );
     // ioredis: 'close' then 'reconnecting'; node-redis: 'error' then 'reconnecting'.
-    for (const event of ["end", "close", "reconnecting"]) emitter.on(event, () => this.onState(false));
+    for (const event of ["end", "close", "reconnecting"])
+      emitter.on(event, () => this.onState(false));
     emitter.on("ready", () => this.onState(true));
   }
 
