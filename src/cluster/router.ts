@@ -8,6 +8,7 @@ import { NOT_HERE, serializeError } from "./error-codec.js";
 import { InboundRequests } from "./inbound-requests.js";
 import { LocalPresence, type LocalStation } from "./local-presence.js";
 import { NodeRegistry } from "./node-registry.js";
+import { OwnerCache } from "./owner-cache.js";
 import { RemoteCalls } from "./remote-calls.js";
 import { resolveClusterOptions, type ResolvedClusterOptions } from "./cluster-options.js";
 import type { PublishHandler, Subscriptions } from "./subscriptions.js";
@@ -35,6 +36,8 @@ export class ClusterRouter {
   private readonly registry: NodeRegistry;
   private readonly remote = new RemoteCalls();
   private readonly inbound: InboundRequests;
+  /** Presence lookups reused for a second (safe: requests are fenced by the receiver). */
+  private readonly owners = new OwnerCache(1000);
   readonly presence: LocalPresence;
   private timers: NodeJS.Timeout[] = [];
   private linkUp = true;
@@ -104,18 +107,23 @@ export class ClusterRouter {
       // One re-lookup when the holder answers NotHere: the station moved between nodes.
       for (let attempt = 0; ; attempt++) {
         this.assertReady(call.method);
+        const cached = attempt === 0 ? this.owners.get(identity) : undefined;
         // The lookup may sit in the client's offline queue: never past the caller's deadline.
         const [owner, node] = await beforeDeadline(
           deadline,
           `Call '${call.method}' to '${identity}'`,
           async () => {
+            const cachedNode = cached ? await this.liveHolder(cached) : undefined;
+            if (cached && cachedNode) return [cached, cachedNode] as const;
             const [found] = await this.adapter.presence.lookup([identity]);
             return [found, found ? await this.liveHolder(found) : undefined] as const;
           },
         );
         if (!owner || !node) {
+          this.owners.forget(identity);
           throw new StationNotConnectedError(`Station '${identity}' is not connected to any node`);
         }
+        this.owners.set(identity, owner);
         try {
           return await this.dispatch(
             node,
@@ -126,6 +134,7 @@ export class ClusterRouter {
             call.options.signal,
           )[0];
         } catch (err) {
+          this.owners.forget(identity);
           if (!(err instanceof StationNotConnectedError) || attempt > 0 || Date.now() >= deadline)
             throw err;
         }

@@ -114,6 +114,32 @@ describe("OCPPServer#sendToClient across nodes (InMemoryAdapter)", () => {
   });
 });
 
+describe("OCPPServer#sendToClient after the station moved", () => {
+  it("follows the station to its new node even though the caller had cached the old one", async () => {
+    const hub = new InMemoryHub();
+    const [a, b, c] = await Promise.all(
+      [0, 1, 2].map(() => peers.server({ protocols: ["ocpp1.6"] })),
+    );
+    for (const n of [a!, b!, c!]) await n.server.setAdapter(new InMemoryAdapter(hub), fast);
+    const first = await station(a!.url, a!.server, "CP-1");
+    first.handle("DataTransfer", () => ({ status: "Accepted", data: "on a" }));
+    await expect(
+      c!.server.sendToClient("CP-1", "DataTransfer", { vendorId: "t" }),
+    ).resolves.toEqual({
+      status: "Accepted",
+      data: "on a",
+    });
+    const moved = await station(b!.url, b!.server, "CP-1");
+    moved.handle("DataTransfer", () => ({ status: "Accepted", data: "on b" }));
+    await expect(
+      c!.server.sendToClient("CP-1", "DataTransfer", { vendorId: "t" }),
+    ).resolves.toEqual({
+      status: "Accepted",
+      data: "on b",
+    });
+  });
+});
+
 describe("OCPPServer#publish / subscribe", () => {
   it("delivers to every node in publish order", async () => {
     const { a, b } = await twoNodes();
