@@ -4,11 +4,12 @@ import { ClusterUnavailableError, StationNotConnectedError } from "../protocol/e
 import { routedTimeout, splitCallArgs } from "./call-args.js";
 import type { AdapterSink, ClusterOptions, EventAdapterInterface } from "./contract.js";
 import { decodeEnvelope, presenceNode, type Envelope, type RequestEnvelope } from "./envelope.js";
-import { NOT_HERE, serializeError } from "./error-codec.js";
 import { InboundRequests } from "./inbound-requests.js";
 import { LocalPresence, type LocalStation } from "./local-presence.js";
 import { NodeRegistry } from "./node-registry.js";
+import { beforeDeadline } from "./deadline.js";
 import { OwnerCache } from "./owner-cache.js";
+import { RequestServer } from "./request-server.js";
 import { RemoteCalls } from "./remote-calls.js";
 import { resolveClusterOptions, type ResolvedClusterOptions } from "./cluster-options.js";
 import type { PublishHandler, Subscriptions } from "./subscriptions.js";
@@ -36,6 +37,7 @@ export class ClusterRouter {
   private readonly registry: NodeRegistry;
   private readonly remote = new RemoteCalls();
   private readonly inbound: InboundRequests;
+  private readonly server: RequestServer;
   /** Presence lookups reused for a second (safe: requests are fenced by the receiver). */
   private readonly owners = new OwnerCache(1000);
   readonly presence: LocalPresence;
@@ -69,6 +71,13 @@ export class ClusterRouter {
       this.nodeId,
       this.options.presenceTtlMs,
       (identity, previous) => this.sendEvict(identity, previous),
+    );
+    this.server = new RequestServer(
+      this.nodeId,
+      adapter,
+      this.inbound,
+      this.presence,
+      this.counters,
     );
   }
 
@@ -305,59 +314,9 @@ export class ClusterRouter {
     }
     if (env.t === "res") {
       if (!this.remote.settle(env)) this.counters.dropped++;
-    } else if (env.t === "req") void this.serve(env);
+    } else if (env.t === "req") void this.server.serve(env);
     else if (env.t === "evict") this.presence.evict(env.to, env.own);
     else this.host.subscriptions.deliverLocal(message, env);
-  }
-
-  /** Runs a routed request on the local station, at most once per request id. */
-  private async serve(env: RequestEnvelope): Promise<void> {
-    const admission = this.inbound.admit(env.id, env.dl);
-    if (admission.kind === "in-flight") {
-      this.counters.duplicates++;
-      return;
-    }
-    if (admission.kind === "done") {
-      this.counters.duplicates++;
-      this.reply(env.from, admission.reply);
-      return;
-    }
-    this.counters.servedCalls++;
-    // Both bounds: the absolute deadline (caller's clock) and the relative ttl (skew).
-    const remaining = Math.min(env.ttl, env.dl - Date.now());
-    const station = this.presence.station(env.to, env.own);
-    let reply: string;
-    if (remaining <= 0) {
-      reply = this.encodeError(env.id, {
-        name: "TimeoutError",
-        message: `The call to '${env.to}' expired before node ${this.nodeId} could run it (not executed)`,
-      });
-    } else if (!station) {
-      reply = this.encodeError(env.id, {
-        name: NOT_HERE,
-        message: `Station '${env.to}' is not connected to node ${this.nodeId}`,
-      });
-    } else {
-      try {
-        const result = await station.call(...env.a, { timeoutMs: remaining });
-        reply = JSON.stringify({ t: "res", id: env.id, from: this.nodeId, ok: true, r: result });
-      } catch (err) {
-        reply = this.encodeError(env.id, serializeError(err));
-      }
-    }
-    this.inbound.complete(env.id, reply);
-    this.reply(env.from, reply);
-  }
-
-  private encodeError(id: string, e: { name: string; message: string }): string {
-    return JSON.stringify({ t: "res", id, from: this.nodeId, ok: false, e });
-  }
-
-  private reply(node: string, reply: string): void {
-    // A lost reply is the caller's timeout ("outcome unknown"); a resent request gets it again.
-    this.adapter.send(node, [reply]).catch(() => {
-      this.counters.dropped++;
-    });
   }
 
   private sendEvict(identity: string, previousOwner: string): void {
@@ -402,34 +361,6 @@ export class ClusterRouter {
       });
     }
     void this.presence.refreshAll();
-  }
-}
-
-/**
- * Runs `step` but rejects with ClusterUnavailableError at `deadline`: the request was not sent,
- * so unlike a timeout of a sent call the outcome is known (nothing ran).
- */
-async function beforeDeadline<T>(
-  deadline: number,
-  what: string,
-  step: () => Promise<T>,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ClusterUnavailableError(
-            `${what}: the cluster adapter did not answer before the deadline (not sent)`,
-          ),
-        ),
-      Math.max(0, deadline - Date.now()),
-    );
-  });
-  try {
-    return await Promise.race([step(), expired]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
