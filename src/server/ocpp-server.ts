@@ -1,4 +1,3 @@
-import { EventEmitter } from "eventemitter3";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -47,9 +46,8 @@ import {
   type ServerOptions,
 } from "./server-options.js";
 import { runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
-import { ServerCluster, type ServerStats } from "../cluster/server-cluster.js";
-import type { ClusterOptions, EventAdapterInterface } from "../cluster/contract.js";
-import type { BatchResult, PublishHandler } from "../cluster/router.js";
+import type { ClusterStation } from "../cluster/server-cluster.js";
+import { ClusteredServer } from "./clustered-server.js";
 
 export interface ListenOptions {
   /** Aborts listening (closes the HTTP server listen() created). */
@@ -92,7 +90,7 @@ export interface ServerEvents<P extends string = string> {
  * server.on("client", (client) => client.handle("Heartbeat", () => ({ currentTime: new Date().toISOString() })));
  * await server.listen(3000);
  */
-export class OCPPServer<const P extends string = string> extends EventEmitter<ServerEvents<P>> {
+export class OCPPServer<const P extends string = string> extends ClusteredServer<P> {
   private options: Readonly<ResolvedServerOptions>;
   private authCallback: AuthCallback | undefined;
   private state: ConnectionState = ConnectionState.OPEN;
@@ -114,13 +112,6 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   private closePromise: Promise<void> | undefined;
   /** The subprotocol of the upgrade being completed right now (see acceptUpgrade). */
   private upgradeProtocol: string | false = false;
-  /** Adapter, cross-node routing, publish/subscribe and stats (see src/cluster/). */
-  private readonly cluster = new ServerCluster({
-    localStation: (identity) => this.byIdentity.get(identity),
-    localStations: () => this.connected,
-    defaultTimeoutMs: () => this.options.rpc.callTimeoutMs,
-    reportError: (err) => void (this.listenerCount("error") && this.emit("error", err)),
-  });
   /** Told by each client when it closes or its socket fails (one object for all clients). */
   private readonly clientOwner: ServerClientOwner = {
     clientClosed: (client) => {
@@ -262,6 +253,18 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     return this.byIdentity.get(identity);
   }
 
+  protected localStation(identity: string): ClusterStation | undefined {
+    return this.byIdentity.get(identity);
+  }
+
+  protected localStations(): Iterable<ClusterStation> {
+    return this.connected;
+  }
+
+  protected callTimeoutMs(): number {
+    return this.options.rpc.callTimeoutMs;
+  }
+
   /**
    * Calls a method on the connected station `identity`, like its client's call(); rejects
    * with ConnectionClosedError when no such station is connected here. With an adapter, a
@@ -324,55 +327,6 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
   ): Promise<unknown>;
   safeSendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
     return this.callClient(identity, args).catch(() => undefined);
-  }
-
-  /**
-   * Joins a cluster through `adapter` (a second call replaces the first; `null` leaves).
-   * Resolves once this node is live; sendToClient() then reaches stations on any node.
-   *
-   * @example
-   * await server.setAdapter(new RedisAdapter({ pubClient: new Redis(), subClient: new Redis() }));
-   */
-  setAdapter(adapter: EventAdapterInterface | null, options?: ClusterOptions): Promise<void> {
-    return this.cluster.setAdapter(adapter, options);
-  }
-
-  /** The adapter set by setAdapter(), if any. */
-  get adapter(): EventAdapterInterface | undefined {
-    return this.cluster.adapter;
-  }
-
-  /** Sends an application event to subscribe() handlers on every node (this one too). */
-  publish(channel: string, data: unknown): Promise<void> {
-    return this.cluster.publish(channel, data);
-  }
-
-  /** Receives publish() events of `channel` from any node; returns an unsubscribe function. */
-  subscribe(channel: string, handler: PublishHandler): () => void {
-    return this.cluster.subscribe(channel, handler);
-  }
-
-  /**
-   * Calls `method` on many stations, wherever they are (one send per holding node); each
-   * station still gets one CALL at a time. Resolves with one result per identity, in order.
-   */
-  broadcastBatch(
-    identities: readonly string[],
-    method: string,
-    params?: unknown,
-    options?: CallOptions,
-  ): Promise<BatchResult[]> {
-    return this.cluster.broadcastBatch(identities, [method, params, options]);
-  }
-
-  /** The adapter's figures (routed calls, failures, latency, backlog); undefined without one. */
-  adapterMetrics(): Promise<Record<string, unknown> | undefined> {
-    return this.cluster.adapterMetrics();
-  }
-
-  /** This node right now: sessions, sockets, memory, uptime, pid (and cluster view). */
-  stats(): ServerStats {
-    return this.cluster.stats();
   }
 
   private securityEvent(
