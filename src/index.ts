@@ -54,6 +54,7 @@ export type {
 } from "./protocol/frame.js";
 export * from "./protocol/errors.js";
 export type {
+  AdapterMetrics,
   AdapterSink,
   ClusterOptions,
   EventAdapterInterface,

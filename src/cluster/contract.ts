@@ -65,7 +65,32 @@ export interface EventAdapterInterface {
   metrics?(): Promise<Record<string, unknown>>;
 }
 
-/** Timing of the cluster core; defaults in ROUTER_DEFAULTS. */
+/** server.adapterMetrics(): the core's figures plus the adapter's own (`metrics()`). */
+export interface AdapterMetrics {
+  adapter: string;
+  nodeId: string;
+  /** The adapter reaches its backend and the last heartbeat succeeded. */
+  connected: boolean;
+  liveNodes: string[];
+  localStations: number;
+  pendingRoutedCalls: number;
+  routedCalls: number;
+  routedFailures: number;
+  servedCalls: number;
+  /** Resent requests answered without running them again. */
+  duplicates: number;
+  /** Messages dropped: malformed, late or duplicate responses, failed replies. */
+  dropped: number;
+  presenceFailures: number;
+  rememberedRequests: number;
+  /** Round trips of recent routed calls, ms. */
+  roundTripMs: { p50: number; p99: number; samples: number };
+  /** RedisAdapter: inbox entries not read yet by this node. */
+  redisConsumerLag?: { pendingMessages: number; lastDeliveredId: string };
+  [figure: string]: unknown;
+}
+
+/** Timing of the cluster core; defaults in CLUSTER_DEFAULTS. */
 export interface ClusterOptions {
   /** This node's name in logs and metrics; a random suffix is added per start. Default: hostname-pid. */
   nodeName?: string;

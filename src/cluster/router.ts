@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { ClusterUnavailableError, StationNotConnectedError } from "../protocol/errors.js";
 import { routedTimeout, splitCallArgs } from "./call-args.js";
-import type { AdapterSink, ClusterOptions, EventAdapterInterface } from "./contract.js";
+import type {
+  AdapterMetrics,
+  AdapterSink,
+  ClusterOptions,
+  EventAdapterInterface,
+} from "./contract.js";
 import { decodeEnvelope, presenceNode, type Envelope, type RequestEnvelope } from "./envelope.js";
 import { InboundRequests } from "./inbound-requests.js";
 import { LocalPresence, type LocalStation } from "./local-presence.js";
@@ -225,7 +230,7 @@ export class ClusterRouter {
   }
 
   /** Figures for adapterMetrics(). */
-  async metrics(): Promise<Record<string, unknown>> {
+  async metrics(): Promise<AdapterMetrics> {
     const backend = (await this.adapter.metrics?.().catch(() => undefined)) ?? {};
     return {
       adapter: this.adapter.name,

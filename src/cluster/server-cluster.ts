@@ -1,7 +1,7 @@
 import { ConnectionClosedError } from "../protocol/errors.js";
 import type { CallOptions } from "../rpc/types.js";
 import { splitCallArgs } from "./call-args.js";
-import type { ClusterOptions, EventAdapterInterface } from "./contract.js";
+import type { AdapterMetrics, ClusterOptions, EventAdapterInterface } from "./contract.js";
 import type { LocalStation } from "./local-presence.js";
 import { ClusterRouter, type BatchResult } from "./router.js";
 import { Subscriptions, type PublishHandler } from "./subscriptions.js";
@@ -150,7 +150,7 @@ export class ServerCluster {
     return this.subscriptions.subscribe(channel, handler);
   }
 
-  async adapterMetrics(): Promise<Record<string, unknown> | undefined> {
+  async adapterMetrics(): Promise<AdapterMetrics | undefined> {
     return this.router?.metrics();
   }
 

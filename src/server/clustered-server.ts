@@ -1,5 +1,5 @@
 import { EventEmitter } from "eventemitter3";
-import type { ClusterOptions, EventAdapterInterface } from "../cluster/contract.js";
+import type { AdapterMetrics, ClusterOptions, EventAdapterInterface } from "../cluster/contract.js";
 import type { BatchResult, PublishHandler } from "../cluster/router.js";
 import { ServerCluster, type ClusterStation, type ServerStats } from "../cluster/server-cluster.js";
 import type { CallOptions } from "../rpc/types.js";
@@ -66,7 +66,7 @@ export abstract class ClusteredServer<P extends string> extends EventEmitter<Ser
   }
 
   /** The adapter's figures (routed calls, failures, latency, backlog); undefined without one. */
-  adapterMetrics(): Promise<Record<string, unknown> | undefined> {
+  adapterMetrics(): Promise<AdapterMetrics | undefined> {
     return this.cluster.adapterMetrics();
   }
 
