@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { OCPPClient } from "../../src/index.js";
+import { Redis } from "ioredis";
+import { OCPPServer, type OCPPClient } from "../../src/index.js";
+import { RedisAdapter } from "../../src/adapters/redis/index.js";
 import { RedisServer } from "../helpers/redis-server.js";
 import { waitFor } from "../helpers/events.js";
-import { connectStation, NodeProcess } from "./support.js";
+import { connectStation, FAST, NodeProcess } from "./support.js";
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -184,5 +186,21 @@ describe("RedisAdapter: presence", () => {
     });
     const stats = await a!.request({ cmd: "stats" });
     expect(stats.value).toMatchObject({ activeSessions: 0, cluster: { liveNodes: 2 } });
+  });
+});
+
+describe("OCPPServer#close with Redis down", () => {
+  it("leaves the cluster and resolves without waiting for Redis to return", async () => {
+    const own = await RedisServer.start();
+    const pub = new Redis(own.port);
+    const sub = new Redis(own.port);
+    const server = new OCPPServer();
+    await server.setAdapter(new RedisAdapter({ pubClient: pub, subClient: sub }), FAST);
+    await own.stop();
+    await server.close();
+    expect(server.adapter).toBeUndefined();
+    pub.disconnect();
+    sub.disconnect();
+    await own.close();
   });
 });

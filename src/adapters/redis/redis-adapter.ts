@@ -19,6 +19,8 @@ export interface RedisAdapterOptions {
 
 /** An inbox whose node stopped heartbeating is deleted by Redis after this long. */
 const INBOX_TTL_MS = 60_000;
+/** stop() waits at most this long for Redis (a blocking read ends within 2 s anyway). */
+const STOP_WAIT_MS = 2500;
 /** Registry entries older than this are removed by the heartbeat script. */
 const FORGET_NODE_AFTER_MS = 60_000;
 
@@ -115,17 +117,25 @@ export class RedisAdapter implements EventAdapterInterface {
     const nodeId = this.nodeId;
     this.sink = undefined;
     this.nodeId = undefined;
-    await this.reader?.stop((clientId) => this.pub.command(["CLIENT", "UNBLOCK", clientId]));
+    const reader = this.reader;
     this.reader = undefined;
+    // With Redis down these commands wait in the client's queue: never hold close() for them.
+    await within(
+      STOP_WAIT_MS,
+      reader?.stop((clientId) => this.pub.command(["CLIENT", "UNBLOCK", clientId])),
+    );
     this.ownReader?.close();
     this.ownReader = undefined;
     if (nodeId === undefined) return;
-    // Leave at once (others stop routing here on their next heartbeat); Redis may be down.
+    // Leave at once (others stop routing here on their next heartbeat).
     const inbox = this.keys.inbox(nodeId);
-    await Promise.all([
-      this.pub.command(["ZREM", this.keys.nodes(), nodeId], this.keys.nodes()),
-      this.pub.command(["DEL", inbox], inbox),
-    ]).catch(() => undefined);
+    await within(
+      STOP_WAIT_MS,
+      Promise.all([
+        this.pub.command(["ZREM", this.keys.nodes(), nodeId], this.keys.nodes()),
+        this.pub.command(["DEL", inbox], inbox),
+      ]),
+    );
   }
 
   isReady(): boolean {
@@ -172,6 +182,17 @@ export class RedisAdapter implements EventAdapterInterface {
       library: this.pub.library,
     };
   }
+}
+
+/** Waits for `work` (its failure ignored: Redis may be down) at most `ms`. */
+async function within(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  await Promise.race([work?.catch(() => undefined), bound]);
+  clearTimeout(timer);
 }
 
 function asString(reply: unknown): string | null {
