@@ -37,6 +37,8 @@ export default tseslint.config(
       "src/server/**",
       "src/security/**",
       "src/integrations/**",
+      "src/cluster/**",
+      "src/adapters/**",
     ],
     rules: {
       "no-restricted-imports": [

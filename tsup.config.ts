@@ -9,6 +9,7 @@ export default defineConfig({
     fastify: "src/integrations/fastify.ts",
     hono: "src/integrations/hono.ts",
     nestjs: "src/integrations/nestjs.ts",
+    "adapters/redis": "src/adapters/redis/index.ts",
   },
   format: ["esm", "cjs"],
   // @internal members (the engine's collaborator interface) stay out of the public types.

@@ -17,6 +17,17 @@ export type { ConnectionRateLimitOptions } from "./server/connection-rate-limit.
 export type { HandshakeInfo } from "./server/handshake.js";
 export type { AuthAccept, AuthCallback, AuthContext, SessionData } from "./server/auth-context.js";
 export type { BackpressureOptions } from "./transport/backpressure.js";
+export type {
+  AdapterMetrics,
+  AdapterSink,
+  ClusterOptions,
+  EventAdapterInterface,
+  PresenceStore,
+} from "./cluster/contract.js";
+export { InMemoryAdapter, InMemoryHub } from "./cluster/memory-adapter.js";
+export { IpcAdapter, serveClusterPrimary } from "./cluster/ipc-adapter.js";
+export type { BatchResult, PublishHandler } from "./cluster/router.js";
+export type { ServerStats } from "./cluster/server-cluster.js";
 export { getPackageIdent } from "./package-ident.js";
 export {
   SecurityProfile,

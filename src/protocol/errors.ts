@@ -195,7 +195,7 @@ export class WebsocketUpgradeError extends Error {
 /** A call or response that cannot go ahead because the connection is closing or closed. */
 export class ConnectionClosedError extends Error {
   override name = "ConnectionClosedError";
-  readonly code = "ERR_CONNECTION_CLOSED";
+  readonly code: string = "ERR_CONNECTION_CLOSED";
   /** The WebSocket close code, when the connection closed with one. */
   readonly closeCode: number | undefined;
 
@@ -209,6 +209,34 @@ export class ConnectionClosedError extends Error {
 export class RPCGenericTransportError extends Error {
   override name = "RPCGenericTransportError";
   readonly code = "ERR_TRANSPORT";
+}
+
+/** Cluster routing: the station is connected to no node of the cluster (checked before sending). */
+export class StationNotConnectedError extends ConnectionClosedError {
+  override name = "StationNotConnectedError";
+  override readonly code = "ERR_STATION_NOT_CONNECTED";
+}
+
+/**
+ * Cluster routing: the node holding the station stopped heartbeating (or left) while the call
+ * was out. The outcome is unknown: the station may or may not have executed the call.
+ */
+export class NodeLostError extends Error {
+  override name = "NodeLostError";
+  readonly code = "ERR_NODE_LOST";
+  /** The node that was lost. */
+  readonly nodeId: string;
+
+  constructor(nodeId: string, message: string) {
+    super(message);
+    this.nodeId = nodeId;
+  }
+}
+
+/** Cluster routing: the adapter cannot reach its backend (for example Redis is down). */
+export class ClusterUnavailableError extends Error {
+  override name = "ClusterUnavailableError";
+  readonly code = "ERR_CLUSTER_UNAVAILABLE";
 }
 
 /** One kind of error the library throws or rejects with. */
@@ -252,6 +280,21 @@ export const ERROR_CATALOGUE: readonly ErrorCatalogueEntry[] = Object.freeze([
     class: UnexpectedHttpResponse,
     message:
       "The server answered the upgrade with an HTTP status other than 101 (code: the status)",
+  },
+  {
+    code: "ERR_NODE_LOST",
+    class: NodeLostError,
+    message: "Cluster: the node holding the station was lost mid-call (outcome unknown)",
+  },
+  {
+    code: "ERR_STATION_NOT_CONNECTED",
+    class: StationNotConnectedError,
+    message: "Cluster: the station is connected to no node",
+  },
+  {
+    code: "ERR_CLUSTER_UNAVAILABLE",
+    class: ClusterUnavailableError,
+    message: "Cluster: the adapter cannot reach its backend, or too many routed calls are waiting",
   },
   {
     code: "ERR_UPGRADE_REFUSED",

@@ -1,9 +1,8 @@
-import { EventEmitter } from "eventemitter3";
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { ConnectionClosedError, WebsocketUpgradeError } from "../protocol/errors.js";
+import { WebsocketUpgradeError } from "../protocol/errors.js";
 import {
   ConnectionState,
   type CallOptions,
@@ -42,6 +41,8 @@ import {
   type ServerOptions,
 } from "./server-options.js";
 import { noCommonSubprotocol, runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
+import type { ClusterStation } from "../cluster/server-cluster.js";
+import { ClusteredServer } from "./clustered-server.js";
 import {
   createListenServer,
   planListenReconfigure,
@@ -89,7 +90,7 @@ export interface ServerEvents<P extends string = string> {
  * server.on("client", (client) => client.handle("Heartbeat", () => ({ currentTime: new Date().toISOString() })));
  * await server.listen(3000);
  */
-export class OCPPServer<const P extends string = string> extends EventEmitter<ServerEvents<P>> {
+export class OCPPServer<const P extends string = string> extends ClusteredServer<P> {
   private options: Readonly<ResolvedServerOptions>;
   private authCallback: AuthCallback | undefined;
   private state: ConnectionState = ConnectionState.OPEN;
@@ -118,6 +119,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     clientClosed: (client) => {
       this.connected.delete(client as OCPPServerClient<P>);
       if (this.byIdentity.get(client.identity) === client) this.byIdentity.delete(client.identity);
+      this.cluster.stationRemoved(client as OCPPServerClient<P>);
     },
     clientSocketError: (client, err: Error & { code?: string }) => {
       if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
@@ -289,9 +291,22 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     return this.byIdentity.get(identity);
   }
 
+  protected localStation(identity: string): ClusterStation | undefined {
+    return this.byIdentity.get(identity);
+  }
+
+  protected localStations(): Iterable<ClusterStation> {
+    return this.connected;
+  }
+
+  protected callTimeoutMs(): number {
+    return this.options.rpc.callTimeoutMs;
+  }
+
   /**
    * Calls a method on the connected station `identity`, like its client's call(); rejects
-   * with ConnectionClosedError when no such station is connected here.
+   * with ConnectionClosedError when no such station is connected here. With an adapter, a
+   * station on another node is called there (StationNotConnectedError if it is nowhere).
    *
    * @example
    * await server.sendToClient("CP-001", "ocpp1.6", "Reset", { type: "Soft" }, { timeoutMs: 10000 });
@@ -322,11 +337,8 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
 
   private callClient(identity: string, args: unknown[]): Promise<unknown> {
     const client = this.byIdentity.get(identity);
-    if (!client) {
-      return Promise.reject(
-        new ConnectionClosedError(`Station '${identity}' is not connected to this server`),
-      );
-    }
+    // Not here: the cluster routes it to the node holding it (or rejects as before).
+    if (!client) return this.cluster.route(identity, args);
     return (client.call as (...a: unknown[]) => Promise<unknown>)(...args);
   }
 
@@ -459,6 +471,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
     }
     this.connected.add(client);
     this.byIdentity.set(handshake.identity, client);
+    this.cluster.stationAdded(client);
     try {
       this.emit("client", client);
     } catch (err) {
@@ -483,6 +496,7 @@ export class OCPPServer<const P extends string = string> extends EventEmitter<Se
       this.upgrading.clear();
       const code = options.code ?? 1001;
       await Promise.all([...this.connected].map((client) => client.close({ ...options, code })));
+      await this.cluster.close();
       await Promise.all(
         [...this.httpServers].map(
           (httpServer) =>

@@ -1,0 +1,2 @@
+export { RedisAdapter, type RedisAdapterOptions } from "./redis-adapter.js";
+export type { RedisLikeClient } from "./redis-client.js";

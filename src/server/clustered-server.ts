@@ -1,0 +1,77 @@
+import { EventEmitter } from "eventemitter3";
+import type { AdapterMetrics, ClusterOptions, EventAdapterInterface } from "../cluster/contract.js";
+import type { BatchResult, PublishHandler } from "../cluster/router.js";
+import { ServerCluster, type ClusterStation, type ServerStats } from "../cluster/server-cluster.js";
+import type { CallOptions } from "../rpc/types.js";
+import type { ServerEvents } from "./ocpp-server.js";
+
+/**
+ * The cluster half of OCPPServer's public API (setAdapter, publish, subscribe, broadcastBatch,
+ * stats, adapterMetrics), kept here so the server file stays about connections. The work is
+ * done by ServerCluster (src/cluster/); OCPPServer says which stations are connected here.
+ */
+export abstract class ClusteredServer<P extends string> extends EventEmitter<ServerEvents<P>> {
+  /** Adapter, cross-node routing, publish/subscribe and stats. */
+  protected readonly cluster = new ServerCluster({
+    localStation: (identity) => this.localStation(identity),
+    localStations: () => this.localStations(),
+    defaultTimeoutMs: () => this.callTimeoutMs(),
+    reportError: (err) => void (this.listenerCount("error") && this.emit("error", err)),
+  });
+
+  /** The connection of `identity` on this node, if any. */
+  protected abstract localStation(identity: string): ClusterStation | undefined;
+  /** Every connection on this node. */
+  protected abstract localStations(): Iterable<ClusterStation>;
+  /** The default timeout of a routed call (the server's callTimeoutMs). */
+  protected abstract callTimeoutMs(): number;
+
+  /**
+   * Joins a cluster through `adapter` (a second call replaces the first; `null` leaves).
+   * Resolves once this node is live; sendToClient() then reaches stations on any node.
+   *
+   * @example
+   * await server.setAdapter(new RedisAdapter({ pubClient: new Redis(), subClient: new Redis() }));
+   */
+  setAdapter(adapter: EventAdapterInterface | null, options?: ClusterOptions): Promise<void> {
+    return this.cluster.setAdapter(adapter, options);
+  }
+
+  /** The adapter set by setAdapter(), if any. */
+  get adapter(): EventAdapterInterface | undefined {
+    return this.cluster.adapter;
+  }
+
+  /** Sends an application event to subscribe() handlers on every node (this one too). */
+  publish(channel: string, data: unknown): Promise<void> {
+    return this.cluster.publish(channel, data);
+  }
+
+  /** Receives publish() events of `channel` from any node; returns an unsubscribe function. */
+  subscribe(channel: string, handler: PublishHandler): () => void {
+    return this.cluster.subscribe(channel, handler);
+  }
+
+  /**
+   * Calls `method` on many stations, wherever they are (one send per holding node); each
+   * station still gets one CALL at a time. Resolves with one result per identity, in order.
+   */
+  broadcastBatch(
+    identities: readonly string[],
+    method: string,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<BatchResult[]> {
+    return this.cluster.broadcastBatch(identities, [method, params, options]);
+  }
+
+  /** The adapter's figures (routed calls, failures, latency, backlog); undefined without one. */
+  adapterMetrics(): Promise<AdapterMetrics | undefined> {
+    return this.cluster.adapterMetrics();
+  }
+
+  /** This node right now: sessions, sockets, memory, uptime, pid (and cluster view). */
+  stats(): ServerStats {
+    return this.cluster.stats();
+  }
+}
