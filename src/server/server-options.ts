@@ -56,6 +56,9 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
   wssOptions?: WsServerOptions;
 }
 
+/** The server's own options (the rest are the engine's RpcOptions, inherited by every client). */
+type ServerOnlyOptions = Omit<ServerOptions, keyof RpcOptions>;
+
 export interface ResolvedServerOptions {
   rpc: RpcOptions;
   protocols: readonly string[];
@@ -70,19 +73,76 @@ export interface ResolvedServerOptions {
   wssOptions: WsServerOptions;
 }
 
-const SERVER_OPTION_KEYS = new Set<string>([
-  ...RPC_OPTION_KEYS,
-  "protocols",
-  "securityProfile",
-  "tls",
-  "handshakeTimeoutMs",
-  "maxPayloadBytes",
-  "strictIdentities",
-  "duplicateIdentity",
-  "connectionRateLimit",
-  "backpressure",
-  "wssOptions",
-]);
+/** One server option: default, check, and how a given value becomes the resolved one. */
+interface ServerOptionSpec<K extends keyof ServerOnlyOptions & keyof ResolvedServerOptions> {
+  readonly default: ResolvedServerOptions[K];
+  check(name: string, value: unknown): void;
+  resolve?(value: NonNullable<ServerOnlyOptions[K]>): ResolvedServerOptions[K];
+}
+
+function checkSecurityProfile(name: string, value: unknown): void {
+  if (!isSecurityProfile(value)) {
+    throw new TypeError(
+      `option '${name}' must be 0, 1, 2 or 3 (SecurityProfile), got ${String(value)}`,
+    );
+  }
+}
+
+function checkObject(name: string, value: unknown): void {
+  if (typeof value !== "object" || value === null) {
+    throw new TypeError(`option '${name}' must be an object`);
+  }
+}
+
+const atLeast = (min: number, integer: boolean) => (name: string, value: unknown) =>
+  checkNumber(name, value, min, integer);
+
+/**
+ * Every server option with its default, check and resolution. A key of ServerOptions without
+ * an entry here (or the reverse) does not compile: the accepted keys, the defaults and the
+ * types come from one place.
+ */
+const SERVER_OPTIONS: {
+  readonly [K in keyof ServerOnlyOptions]-?: ServerOptionSpec<K>;
+} = {
+  protocols: { default: [], check: checkStringArray, resolve: (v) => [...v] },
+  securityProfile: { default: SecurityProfile.NONE, check: checkSecurityProfile },
+  tls: { default: undefined, check: checkObject },
+  handshakeTimeoutMs: { default: 30_000, check: atLeast(1, false) },
+  maxPayloadBytes: { default: 65_536, check: atLeast(1, true) },
+  strictIdentities: { default: false, check: checkBoolean },
+  duplicateIdentity: {
+    default: "replace",
+    check: (name, value) => {
+      if (value !== "replace" && value !== "reject") {
+        throw new TypeError(`option '${name}' must be "replace" or "reject", got ${String(value)}`);
+      }
+    },
+  },
+  connectionRateLimit: {
+    default: undefined,
+    check: (name, value) => {
+      if (typeof value !== "object" || value === null) {
+        throw new TypeError(`option '${name}' must be an object { limit, windowMs }`);
+      }
+    },
+    resolve: (v) => ({ ...v }),
+  },
+  backpressure: {
+    default: BACKPRESSURE_DEFAULTS,
+    check: () => undefined, // resolveBackpressure checks each key, naming it
+    resolve: (v) => resolveBackpressure(v),
+  },
+  wssOptions: { default: {}, check: checkObject },
+};
+
+const SERVER_OPTION_KEYS = new Set<string>([...RPC_OPTION_KEYS, ...Object.keys(SERVER_OPTIONS)]);
+
+function serverDefaults(): ResolvedServerOptions {
+  const out = { rpc: RPC_DEFAULTS } as Record<string, unknown>;
+  for (const [key, spec] of Object.entries(SERVER_OPTIONS)) out[key] = spec.default;
+  return out as unknown as ResolvedServerOptions;
+}
 
 /** Checks `input` over `base` (the current options when reconfiguring) and freezes the result. */
 export function resolveServerOptions(
@@ -94,63 +154,15 @@ export function resolveServerOptions(
     throw new TypeError(`${component}: options must be an object`);
   }
   rejectUnknownOptions(component, input, SERVER_OPTION_KEYS);
-  const out: ResolvedServerOptions = base
-    ? { ...base }
-    : {
-        rpc: RPC_DEFAULTS,
-        protocols: [],
-        securityProfile: SecurityProfile.NONE,
-        tls: undefined,
-        handshakeTimeoutMs: 30_000,
-        maxPayloadBytes: 65_536,
-        strictIdentities: false,
-        duplicateIdentity: "replace",
-        connectionRateLimit: undefined,
-        backpressure: BACKPRESSURE_DEFAULTS,
-        wssOptions: {},
-      };
+  const out = base ? { ...base } : serverDefaults();
   out.rpc = mergeRpcOptions(out.rpc, input);
-  if (input.protocols !== undefined) {
-    checkStringArray("protocols", input.protocols);
-    out.protocols = [...input.protocols];
+  const resolved = out as unknown as Record<string, unknown>;
+  for (const [key, spec] of Object.entries(SERVER_OPTIONS) as [string, ServerOptionSpec<never>][]) {
+    const value = (input as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    spec.check(key, value);
+    resolved[key] = spec.resolve ? spec.resolve(value as never) : value;
   }
-  if (input.securityProfile !== undefined) {
-    if (!isSecurityProfile(input.securityProfile)) {
-      throw new TypeError(
-        `option 'securityProfile' must be 0, 1, 2 or 3 (SecurityProfile), got ${String(input.securityProfile)}`,
-      );
-    }
-    out.securityProfile = input.securityProfile;
-  }
-  if (input.tls !== undefined) out.tls = input.tls;
-  if (input.handshakeTimeoutMs !== undefined) {
-    checkNumber("handshakeTimeoutMs", input.handshakeTimeoutMs, 1);
-    out.handshakeTimeoutMs = input.handshakeTimeoutMs;
-  }
-  if (input.maxPayloadBytes !== undefined) {
-    checkNumber("maxPayloadBytes", input.maxPayloadBytes, 1, true);
-    out.maxPayloadBytes = input.maxPayloadBytes;
-  }
-  if (input.strictIdentities !== undefined) {
-    checkBoolean("strictIdentities", input.strictIdentities);
-    out.strictIdentities = input.strictIdentities;
-  }
-  if (input.duplicateIdentity !== undefined) {
-    if (input.duplicateIdentity !== "replace" && input.duplicateIdentity !== "reject") {
-      throw new TypeError(
-        `option 'duplicateIdentity' must be "replace" or "reject", got ${String(input.duplicateIdentity)}`,
-      );
-    }
-    out.duplicateIdentity = input.duplicateIdentity;
-  }
-  if (input.connectionRateLimit !== undefined) {
-    if (typeof input.connectionRateLimit !== "object" || input.connectionRateLimit === null) {
-      throw new TypeError("option 'connectionRateLimit' must be an object { limit, windowMs }");
-    }
-    out.connectionRateLimit = { ...input.connectionRateLimit };
-  }
-  if (input.backpressure !== undefined) out.backpressure = resolveBackpressure(input.backpressure);
-  if (input.wssOptions !== undefined) out.wssOptions = input.wssOptions;
   checkServerSecurity({ securityProfile: out.securityProfile, tls: out.tls });
   checkStrictValidators(component, out.rpc, out.protocols);
   return Object.freeze(out);
