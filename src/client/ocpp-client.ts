@@ -33,16 +33,27 @@ export interface ClientOptions<P extends string = string> extends BaseClientOpti
   wsOpts?: WebSocket.ClientOptions;
 }
 
+/**
+ * The Node client's own option keys. Typed against ClientOptions both ways, so an option added
+ * to the type but not accepted here (or the reverse) does not compile; their defaults and
+ * checks are in resolveNodeOptions().
+ */
+const NODE_OPTION_KEYS: {
+  readonly [K in keyof Omit<ClientOptions, keyof BaseClientOptions>]-?: K;
+} = {
+  securityProfile: "securityProfile",
+  password: "password",
+  tls: "tls",
+  headers: "headers",
+  handshakeTimeoutMs: "handshakeTimeoutMs",
+  maxPayloadBytes: "maxPayloadBytes",
+  backpressure: "backpressure",
+  wsOpts: "wsOpts",
+};
+
 const CLIENT_OPTION_KEYS = new Set<string>([
   ...BASE_CLIENT_OPTION_KEYS,
-  "securityProfile",
-  "password",
-  "tls",
-  "headers",
-  "handshakeTimeoutMs",
-  "maxPayloadBytes",
-  "backpressure",
-  "wsOpts",
+  ...Object.values(NODE_OPTION_KEYS),
 ]);
 
 /**
