@@ -15,6 +15,7 @@ import { MessageType } from "../../protocol/message-type.js";
 import { wireErrorCode } from "../../protocol/version.js";
 import type { RawFrame } from "../../transport/transport.js";
 import type { EngineCore } from "../engine-core.js";
+import type { PendingCall } from "../pending-call.js";
 import { refuseInvalid, validate } from "../strict-gate.js";
 import { onBadMessage } from "./bad-message.js";
 
@@ -25,16 +26,10 @@ export function onCallResult(
   text: string,
   message: OCPPCallResult,
 ): void {
+  const call = takeAnsweredCall(engine, buffer, text, message, "CALLRESULT");
+  if (!call) return;
   const id = message[1];
-  const call = engine.outbound.get(id);
-  if (!call) {
-    onUnmatchedResponse(engine, buffer, text, message, "CALLRESULT");
-    return;
-  }
-  engine.badMessages = 0;
-  emitResponse(engine, message);
   const result = message[2];
-  engine.outbound.settle(call);
   const invalid = validate(engine, call.method, "response", result);
   if (
     invalid &&
@@ -83,15 +78,9 @@ export function onCallError(
   text: string,
   message: OCPPCallError,
 ): void {
+  const call = takeAnsweredCall(engine, buffer, text, message, "CALLERROR");
+  if (!call) return;
   const id = message[1];
-  const call = engine.outbound.get(id);
-  if (!call) {
-    onUnmatchedResponse(engine, buffer, text, message, "CALLERROR");
-    return;
-  }
-  engine.badMessages = 0;
-  emitResponse(engine, message);
-  engine.outbound.settle(call);
   const error = receivedRPCError(message[2], message[3], message[4]);
   if (engine.listenerCount("callError")) {
     engine.emit("callError", {
@@ -115,6 +104,28 @@ export function onCallResultError(engine: EngineCore, message: OCPPCallResultErr
     errorDescription: message[3],
     errorDetails: message[4],
   });
+}
+
+/**
+ * The pending call a CALLRESULT/CALLERROR answers, settled (timer, slot) and reported as a
+ * 'response'; undefined, after reporting the frame, when no call waits for that id.
+ */
+function takeAnsweredCall(
+  engine: EngineCore,
+  buffer: RawFrame,
+  text: string,
+  message: OCPPCallResult | OCPPCallError,
+  kind: string,
+): PendingCall | undefined {
+  const call = engine.outbound.get(message[1]);
+  if (!call) {
+    onUnmatchedResponse(engine, buffer, text, message, kind);
+    return undefined;
+  }
+  engine.badMessages = 0;
+  emitResponse(engine, message);
+  engine.outbound.settle(call);
+  return call;
 }
 
 function onUnmatchedResponse(
