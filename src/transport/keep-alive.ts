@@ -18,12 +18,13 @@ const GOLDEN = 0.6180339887498949;
 
 /**
  * One timer for many connections: the server shares one sweeper among all its clients
- * instead of a timer per connection (a standalone client has its own). Each target is
- * visited once per tick at its own phase within the tick, from a timer wheel, so that at
- * 10,000 connections a wake-up visits a hundred targets instead of all of them, and the
- * pings due go out a few at a time rather than in one burst a second (whose pongs then come
- * back in a burst too). The timer runs more often the more targets there are (at most every
- * slot), only while there is a target, and is unref'd so it never keeps a process alive.
+ * instead of a timer per connection (a standalone client has its own). Targets sit in a
+ * timer wheel; each is visited once per tick at its own phase within the tick (or when it
+ * said it is next due), so that at 10,000 connections a wake-up visits about a hundred
+ * targets instead of all of them, and the pings due go out a few at a time rather than in
+ * one burst a second whose pongs then come back in a burst too. The timer runs more often the
+ * more targets there are (at most once a slot), only while there is a target, and is
+ * unref'd so it never keeps a process alive.
  */
 export class KeepAliveSweeper {
   private readonly wheel = new TimerWheel<KeepAliveTarget>();
