@@ -30,32 +30,27 @@ function sweeperWith(tickMs: number, targets: KeepAliveTarget[]): KeepAliveSweep
   return sweeper;
 }
 
-/** Records when it is visited; `next` says what it answers (a due time, or nothing). */
+/** Records when it is visited, then does `also` (throw, delete another target...). */
 class Recorder implements KeepAliveTarget {
   readonly visits: number[] = [];
-  constructor(private readonly next: (now: number) => number | void = () => undefined) {}
-  keepAliveTick(now: number): number | void {
+  constructor(private readonly also: () => void = () => undefined) {}
+  keepAliveTick(now: number): void {
     this.visits.push(now);
-    return this.next(now);
+    this.also();
   }
 }
 
-/** Pings as the engine does: when its jittered due time has passed; optionally says when. */
+/** Pings as the engine does: at the first visit after its jittered due time. */
 class Pinger implements KeepAliveTarget {
   readonly pings: number[] = [];
   private nextPingAt: number;
-  constructor(
-    private readonly intervalMs: number,
-    private readonly tellsDue: boolean,
-  ) {
+  constructor(private readonly intervalMs: number) {
     this.nextPingAt = Date.now() + jitteredInterval(intervalMs);
   }
-  keepAliveTick(now: number): number | void {
-    if (now >= this.nextPingAt) {
-      this.pings.push(now);
-      this.nextPingAt = now + jitteredInterval(this.intervalMs);
-    }
-    return this.tellsDue ? this.nextPingAt : undefined;
+  keepAliveTick(now: number): void {
+    if (now < this.nextPingAt) return;
+    this.pings.push(now);
+    this.nextPingAt = now + jitteredInterval(this.intervalMs);
   }
 }
 
@@ -95,43 +90,28 @@ describe("KeepAliveSweeper", () => {
     for (const gap of gaps) expect(gap).toBe(1000);
   });
 
-  it("spreads 10,000 targets over the tick: a wake-up visits about a hundred, not all", () => {
+  it("spreads 10,000 targets over the tick: a wake-up visits a few hundred, not all", () => {
     const targets = many(10_000, () => new Recorder());
     sweeperWith(1000, targets);
     const visits = (): number => sum(targets.map((t) => t.visits.length));
     const { counts, gaps } = perWake(3000, visits);
-    expect(Math.max(...counts)).toBeLessThanOrEqual(150);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(10);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(512);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(31);
     for (const target of targets) expect(target.visits.length).toBeGreaterThanOrEqual(2);
     for (const target of targets) expect(target.visits.length).toBeLessThanOrEqual(3);
   });
 
-  it.each([
-    ["visited every tick", false],
-    ["saying when they are next due", true],
-  ])("sends the pings of 10,000 connections %s a few per wake-up, not in bursts", (_, tellsDue) => {
-    const pingers = many(10_000, () => new Pinger(10_000, tellsDue));
+  it("sends the pings of 10,000 connections a few per wake-up, not in bursts", () => {
+    const pingers = many(10_000, () => new Pinger(10_000));
     sweeperWith(KeepAliveSweeper.tickFor(10_000), pingers);
     const pings = (): number => sum(pingers.map((p) => p.pings.length));
     const { counts } = perWake(40_000, pings);
-    // 1,000 pings a second at a wake-up every 10 ms: 10 on average.
-    expect(Math.max(...counts)).toBeLessThanOrEqual(40);
+    // 1,000 pings a second at a wake-up every 31 ms: 31 on average.
+    expect(Math.max(...counts)).toBeLessThanOrEqual(100);
     for (const pinger of pingers) expect(pinger.pings.length).toBeGreaterThanOrEqual(3);
   });
 
-  it("visits a target that says when it is next due only then", () => {
-    const target = new Recorder((now) => now + 5000);
-    sweeperWith(1000, [target]);
-    vi.advanceTimersByTime(20_000);
-    expect(target.visits.length).toBeGreaterThanOrEqual(4);
-    expect(target.visits.length).toBeLessThanOrEqual(5);
-    const gaps = target.visits.slice(1).map((t, i) => t - target.visits[i]!);
-    // Never early; late by no more than a slot plus a wake-up period.
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(5000);
-    for (const gap of gaps) expect(gap).toBeLessThanOrEqual(6010);
-  });
-
-  it("wakes once per tick for one target, and every slot for thousands", () => {
+  it("wakes once per tick for one target, and every 31 ms for ten thousand", () => {
     const one = new Recorder();
     const sweeper = sweeperWith(1000, [one]);
     expect(perWake(3000, () => 0).gaps).toEqual([1000, 1000, 1000]);
@@ -139,7 +119,7 @@ describe("KeepAliveSweeper", () => {
     targetsOf.get(sweeper)!.push(...more);
     for (const target of more) sweeper.add(target);
     const { gaps } = perWake(100, () => 0);
-    expect(new Set(gaps)).toEqual(new Set([10]));
+    expect(new Set(gaps)).toEqual(new Set([31]));
   });
 
   it("visits a target added twice once per tick", () => {
@@ -204,6 +184,6 @@ describe("KeepAliveSweeper", () => {
     targets.forEach((t, i) => expect(t.visits.length - before[i]!).toBeLessThanOrEqual(1));
     const visits = (): number => sum(targets.map((t) => t.visits.length));
     const { counts } = perWake(2000, visits);
-    expect(Math.max(...counts)).toBeLessThanOrEqual(150);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(512);
   });
 });
