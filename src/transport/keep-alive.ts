@@ -8,13 +8,13 @@ export interface KeepAliveTarget {
 /** Width of a slot: how finely the visits are spread over a tick. */
 const SLOT_MS = 10;
 /** How many targets one wake-up may visit before the timer runs more often to spread them. */
-const VISITS_PER_WAKE = 512;
+const VISITS_PER_WAKE = 1024;
 
 /**
  * One timer for many connections: the server shares one sweeper among all its clients
  * instead of a timer per connection (a standalone client has its own). Each target is
  * visited once per tick at its own phase within the tick (a phase ring), so that at 10,000
- * connections a wake-up visits a few hundred targets instead of all of them, and the
+ * connections a wake-up visits several hundred targets instead of all of them, and the
  * pings due go out a few at a time rather than in one burst a second whose pongs come back in
  * a burst too. The timer runs more often the more targets there are (at most once a slot),
  * only while there is a target, and is unref'd so it never keeps a process alive.

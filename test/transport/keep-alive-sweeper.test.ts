@@ -90,15 +90,16 @@ describe("KeepAliveSweeper", () => {
     for (const gap of gaps) expect(gap).toBe(1000);
   });
 
-  it("spreads 10,000 targets over the tick: a wake-up visits a few hundred, not all", () => {
+  it("spreads 10,000 targets over the tick: a wake-up visits several hundred, not all", () => {
     const targets = many(10_000, () => new Recorder());
     sweeperWith(1000, targets);
     const visits = (): number => sum(targets.map((t) => t.visits.length));
     const { counts, gaps } = perWake(3000, visits);
-    expect(Math.max(...counts)).toBeLessThanOrEqual(512);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(31);
-    for (const target of targets) expect(target.visits.length).toBeGreaterThanOrEqual(2);
-    for (const target of targets) expect(target.visits.length).toBeLessThanOrEqual(3);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(1024);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(63);
+    // Once per second: three visits, four if the last wake-up ran past the three seconds.
+    for (const target of targets) expect(target.visits.length).toBeGreaterThanOrEqual(3);
+    for (const target of targets) expect(target.visits.length).toBeLessThanOrEqual(4);
   });
 
   it("sends the pings of 10,000 connections a few per wake-up, not in bursts", () => {
@@ -106,12 +107,13 @@ describe("KeepAliveSweeper", () => {
     sweeperWith(KeepAliveSweeper.tickFor(10_000), pingers);
     const pings = (): number => sum(pingers.map((p) => p.pings.length));
     const { counts } = perWake(40_000, pings);
-    // 1,000 pings a second at a wake-up every 31 ms: 31 on average.
-    expect(Math.max(...counts)).toBeLessThanOrEqual(100);
+    // A wake-up every 63 ms; the first round, all due within 7.5-12.5 s of the start, runs at
+    // 2,000 pings a second: 126 a wake-up on average (a full sweep would send 2,000 at once).
+    expect(Math.max(...counts)).toBeLessThanOrEqual(250);
     for (const pinger of pingers) expect(pinger.pings.length).toBeGreaterThanOrEqual(3);
   });
 
-  it("wakes once per tick for one target, and every 31 ms for ten thousand", () => {
+  it("wakes once per tick for one target, and every 63 ms for ten thousand", () => {
     const one = new Recorder();
     const sweeper = sweeperWith(1000, [one]);
     expect(perWake(3000, () => 0).gaps).toEqual([1000, 1000, 1000]);
@@ -119,7 +121,7 @@ describe("KeepAliveSweeper", () => {
     targetsOf.get(sweeper)!.push(...more);
     for (const target of more) sweeper.add(target);
     const { gaps } = perWake(100, () => 0);
-    expect(new Set(gaps)).toEqual(new Set([31]));
+    expect(new Set(gaps)).toEqual(new Set([63]));
   });
 
   it("visits a target added twice once per tick", () => {
@@ -184,6 +186,6 @@ describe("KeepAliveSweeper", () => {
     targets.forEach((t, i) => expect(t.visits.length - before[i]!).toBeLessThanOrEqual(1));
     const visits = (): number => sum(targets.map((t) => t.visits.length));
     const { counts } = perWake(2000, visits);
-    expect(Math.max(...counts)).toBeLessThanOrEqual(512);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(1024);
   });
 });
