@@ -1,12 +1,25 @@
 // Child process: the load generator. The same bare `ws` program drives every
 // server under test, so only the library under test varies.
-// Commands: connect, seq, pipeline, status, closeAll.
+// Commands: connect, seq, pipeline, status, pingBuckets, closeAll.
 import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
 import { serve, sleep } from "./child.mjs";
 
 const conns = []; // { ws, onMessage }
 const counts = { closed: 0, pings: 0, errors: 0 };
+
+// Pings received per 10 ms of wall clock (Date.now, so buckets line up across
+// load generators): how bunched the server's pings arrive. Bounded: the oldest
+// bucket goes once there are more than a quarter of an hour's worth.
+const BUCKET_MS = 10;
+const MAX_BUCKETS = 90_000;
+const pingBuckets = new Map();
+function countPing() {
+  counts.pings++;
+  const b = Math.floor(Date.now() / BUCKET_MS);
+  pingBuckets.set(b, (pingBuckets.get(b) ?? 0) + 1);
+  if (pingBuckets.size > MAX_BUCKETS) pingBuckets.delete(pingBuckets.keys().next().value);
+}
 
 // Explicit source ports per source address: the kernel's search for a free
 // port on bind(port 0) grows with the ports already taken on that address,
@@ -46,7 +59,7 @@ function openOne(url, { localAddress, localPort, handshakeTimeout, trackPings })
       else reject(new Error("closed during handshake"));
     });
     ws.on("message", (data) => conn.onMessage?.(data));
-    if (trackPings) ws.on("ping", () => counts.pings++);
+    if (trackPings) ws.on("ping", countPing);
   });
 }
 
@@ -215,6 +228,13 @@ serve({
     for (const c of list) c.onMessage = null;
     const elapsedMs = (stop && tEnd > t0 ? tEnd : performance.now()) - t0;
     return { calls, errors, outstanding, firstError, sample, elapsedMs };
+  },
+
+  // The per-10 ms ping counts as [bucket, count] pairs; `reset` starts afresh.
+  pingBuckets({ reset = false } = {}) {
+    const out = [...pingBuckets];
+    if (reset) pingBuckets.clear();
+    return { bucketMs: BUCKET_MS, buckets: out };
   },
 
   status() {

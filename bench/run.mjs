@@ -26,7 +26,7 @@ const opt = (name) => {
 };
 if (opt("help")) {
   console.log(
-    "usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6] [--libs=bare,ocpp-rpc,ocpp-ws-io] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
+    "usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6,7] [--libs=bare,ocpp-rpc,ocpp-ws-io] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
   );
   process.exit(0);
 }
@@ -51,11 +51,14 @@ const CFG = QUICK
   ? { warmupMs: 500, windowMs: 1200, rounds: 1, s5conns: 5000, s6target: 50000, s6holdMs: 15000 }
   : { warmupMs: 1000, windowMs: 2500, rounds: 2, s5conns: 5000, s6target: 50000, s6holdMs: 60000 };
 if (opt("rounds")) CFG.rounds = Math.max(1, Number(opt("rounds")));
-if (opt("hold")) CFG.s6holdMs = Math.max(1, Number(opt("hold"))) * 1000;
+if (opt("hold")) CFG.s6holdMs = Math.max(1, Number(opt("hold"))) * 1000; // and scenario 7's
 CFG.s2conns = 200;
 CFG.inflight = 10;
 CFG.s4clients = 50;
 CFG.s6pingMs = 10_000;
+CFG.s7conns = 10_000;
+CFG.s7pingMs = 10_000;
+CFG.s7holdMs = opt("hold") ? CFG.s6holdMs : 60_000;
 CFG.fdWanted = 200_000;
 
 // ------------------------------------------------------------------ helpers
@@ -283,16 +286,17 @@ async function s5(ctx, lib) {
   };
 }
 
-// 6. 50k idle connections held for a minute with pings running
-async function s6(ctx, lib) {
+// Shared by 6 and 7: a server with pings every `pingMs` and up to `wanted`
+// idle connections (capped by the server's open-files limit), opened from as
+// many load generators as their own open-files limits require.
+async function openIdleFleet(ctx, lib, { wanted, pingMs }) {
   const server = await ctx.start(`server:${lib}`, SERVER, {
     fdLimit: CFG.fdWanted,
     nodeArgs: ["--max-old-space-size=8192"],
   });
-  const { port } = await server.request("start", { lib, pingIntervalMs: CFG.s6pingMs }, 20_000);
+  const { port } = await server.request("start", { lib, pingIntervalMs: pingMs }, 20_000);
   const serverFd = server.info.fdLimit.soft;
-  const target = Math.min(CFG.s6target, Number.isFinite(serverFd) ? serverFd - 200 : CFG.s6target);
-  // load generators: as many processes as their own fd limits require
+  const target = Math.min(wanted, Number.isFinite(serverFd) ? serverFd - 200 : wanted);
   const first = await ctx.start("loadgen0", LOADGEN, {
     fdLimit: CFG.fdWanted,
     nodeArgs: ["--max-old-space-size=4096"],
@@ -313,15 +317,35 @@ async function s6(ctx, lib) {
   // at most 20k connections per source address (a source address has ~28k ephemeral ports)
   const addrs = perLg.map((m) => addressBlock(Math.max(1, Math.ceil(m / 20_000))));
   const r = await openIdle(server, lgs, port, target, { perLg, addrs, timeoutMs: 240_000 });
+  log(
+    `    ${lib}: ${target} connections open in ${(r.connectMs / 1000).toFixed(1)} s, pings every ${pingMs / 1000} s`,
+  );
+  const fdLimit = {
+    server: server.info.fdLimit,
+    loadgen: first.info.fdLimit,
+    loadgenProcs: nProcs,
+  };
+  return { server, lgs, target, opened: r, fdLimit, sourceAddresses: addrs.flat() };
+}
 
+// Load-generator totals: connections open, closed and pings seen.
+async function fleetStatus(lgs) {
+  const st = await Promise.all(lgs.map((lg) => lg.request("status")));
+  const sum = (k) => st.reduce((s, x) => s + x[k], 0);
+  return { open: sum("open"), closed: sum("closed"), pings: sum("pings") };
+}
+
+// 6. 50k idle connections held for a minute with pings running
+async function s6(ctx, lib) {
+  const fleet = await openIdleFleet(ctx, lib, { wanted: CFG.s6target, pingMs: CFG.s6pingMs });
+  const { server, lgs, target, opened: r } = fleet;
+  log(`    ${lib}: holding ${CFG.s6holdMs / 1000} s`);
   // hold: all must stay open while the server pings every CFG.s6pingMs
   log(
     `    ${lib}: ${target} connections open in ${(r.connectMs / 1000).toFixed(1)} s; holding ${CFG.s6holdMs / 1000} s`,
   );
   const h0 = await server.request("stats");
-  const st0 = await Promise.all(lgs.map((lg) => lg.request("status")));
-  const pings0 = st0.reduce((s, x) => s + x.pings, 0);
-  const closed0 = st0.reduce((s, x) => s + x.closed, 0);
+  const st0 = await fleetStatus(lgs);
   let minConnected = h0.connected;
   const holdEnd = Date.now() + CFG.s6holdMs;
   while (Date.now() < holdEnd) {
@@ -330,10 +354,10 @@ async function s6(ctx, lib) {
     minConnected = Math.min(minConnected, s.connected);
   }
   const h1 = await server.request("stats");
-  const st = await Promise.all(lgs.map((lg) => lg.request("status")));
-  const open = st.reduce((s, x) => s + x.open, 0);
-  const closed = st.reduce((s, x) => s + x.closed, 0) - closed0;
-  const pings = st.reduce((s, x) => s + x.pings, 0) - pings0;
+  const st = await fleetStatus(lgs);
+  const open = st.open;
+  const closed = st.closed - st0.closed;
+  const pings = st.pings - st0.pings;
   const allOpen =
     open === target && minConnected >= target && h1.connected >= target && closed === 0;
   return {
@@ -345,8 +369,56 @@ async function s6(ctx, lib) {
     holdCpu: ((h1.cpuUs - h0.cpuUs) / target) * (60_000 / CFG.s6holdMs),
     allOpen: allOpen ? "yes" : `NO (${open} open, ${closed} closed)`,
     pingsPerConn: pings / target,
-    fdLimit: { server: server.info.fdLimit, loadgen: first.info.fdLimit, loadgenProcs: nProcs },
-    sourceAddresses: addrs.flat(),
+    fdLimit: fleet.fdLimit,
+    sourceAddresses: fleet.sourceAddresses,
+  };
+}
+
+// Pings the load generators received per 10 ms between `from` and `to` (every
+// bucket, empty ones too): p99 and max say how bunched the server sent them.
+function pingBursts(replies, from, to) {
+  const bucketMs = replies[0].bucketMs;
+  const first = Math.ceil(from / bucketMs);
+  const last = Math.floor(to / bucketMs) - 1;
+  const counts = new Float64Array(Math.max(0, last - first + 1));
+  for (const { buckets } of replies)
+    for (const [b, n] of buckets) if (b >= first && b <= last) counts[b - first] += n;
+  counts.sort();
+  if (!counts.length) return { p99: NaN, max: NaN };
+  return { p99: counts[Math.floor(0.99 * counts.length)], max: counts[counts.length - 1] };
+}
+
+// 7. 10k idle connections with pings every 10 s, held a minute: the server's
+// event-loop delay (pings fired in bursts show up in p99), CPU % and memory
+async function s7(ctx, lib) {
+  const fleet = await openIdleFleet(ctx, lib, { wanted: CFG.s7conns, pingMs: CFG.s7pingMs });
+  const { server, lgs, target, opened: r } = fleet;
+  // one ping round first, so the window sees steady state, not the connect wave
+  await sleep(CFG.s7pingMs);
+  const st0 = await fleetStatus(lgs);
+  await Promise.all(lgs.map((lg) => lg.request("pingBuckets", { reset: true })));
+  const t0 = Date.now();
+  const d0 = await server.request("loopDelayStart", { resolutionMs: 10 });
+  await sleep(CFG.s7holdMs);
+  const d1 = await server.request("loopDelayStop");
+  const buckets = await Promise.all(lgs.map((lg) => lg.request("pingBuckets")));
+  const bursts = pingBursts(buckets, t0, Date.now());
+  const st = await fleetStatus(lgs);
+  const closed = st.closed - st0.closed;
+  const allOpen = st.open === target && d1.connected >= target && closed === 0;
+  return {
+    conns: target,
+    p50: d1.p50,
+    p99: d1.p99,
+    maxDelay: d1.max,
+    cpuPct: ((d1.cpuUs - d0.cpuUs) / ((d1.at - d0.at) * 1000)) * 100,
+    rssPerConn: r.rssPerConn,
+    pingsPerConn: (st.pings - st0.pings) / target,
+    pingsP99: bursts.p99,
+    pingsMax: bursts.max,
+    allOpen: allOpen ? "yes" : `NO (${st.open} open, ${closed} closed)`,
+    samples: d1.samples,
+    fdLimit: fleet.fdLimit,
   };
 }
 
@@ -434,6 +506,26 @@ const SCENARIOS = [
       { key: "heapPerConn", label: "heap KiB/conn", better: "lower", fmt: f1 },
       { key: "cpuPerConn", label: "server CPU µs/conn (accept)", better: "lower", fmt: f1 },
       { key: "holdCpu", label: "CPU µs/conn/min held", better: "lower", fmt: f1 },
+      { key: "pingsPerConn", label: "pings seen/conn", better: null, fmt: f1 },
+      { key: "allOpen", label: "all stayed open", better: null },
+    ],
+  },
+  {
+    id: "7",
+    title: `${CFG.s7conns.toLocaleString("en-US")} idle connections, pings every ${CFG.s7pingMs / 1000} s, held ${CFG.s7holdMs / 1000} s: server event-loop delay`,
+    fullOnly: true,
+    timeoutMs: () => 300_000 + CFG.s7pingMs + CFG.s7holdMs,
+    rounds: 1,
+    run: s7,
+    metrics: [
+      { key: "p50", label: "event-loop delay p50 ms", better: "lower", fmt: f1 },
+      { key: "p99", label: "event-loop delay p99 ms", better: "lower", fmt: f1 },
+      { key: "maxDelay", label: "event-loop delay max ms", better: "lower", fmt: f1 },
+      { key: "cpuPct", label: "server CPU %", better: "lower", fmt: f1 },
+      { key: "rssPerConn", label: "RSS KiB/conn", better: "lower", fmt: f1 },
+      { key: "pingsP99", label: "pings per 10 ms, p99", better: "lower", fmt: f0 },
+      { key: "pingsMax", label: "pings per 10 ms, max", better: "lower", fmt: f0 },
+      { key: "conns", label: "connections held", better: null, fmt: f0 },
       { key: "pingsPerConn", label: "pings seen/conn", better: null, fmt: f1 },
       { key: "allOpen", label: "all stayed open", better: null },
     ],
@@ -583,6 +675,19 @@ async function main() {
           `; source addresses ${info.sourceAddresses.join(", ")}`,
       );
     }
+  }
+  const s7r = results.find((r) => r.id === "7");
+  const io = s7r?.byLib["ocpp-ws-io"]?.metrics;
+  const rpc = s7r?.byLib["ocpp-rpc"]?.metrics;
+  if (io && rpc) {
+    // the bare sweep pings every connection at once, so for this scenario the
+    // figure to beat is ocpp-rpc's (one timer per connection)
+    const ratio = (k) => `${(io[k] / rpc[k]).toFixed(2)}×`;
+    console.log(
+      `\nscenario 7, ocpp-ws-io / ocpp-rpc: event-loop delay p50 ${ratio("p50")}, p99 ${ratio("p99")}, ` +
+        `CPU ${ratio("cpuPct")}, RSS/conn ${ratio("rssPerConn")}, pings per 10 ms max ${ratio("pingsMax")} ` +
+        `(event-loop delay sampled every 10 ms: an idle loop reads ~10 ms)`,
+    );
   }
   console.log(`\ntotal ${wall.toFixed(0)} s`);
 
