@@ -294,6 +294,33 @@ export class RpcEngine<
     return call.promise;
   }
 
+  /**
+   * Like call(), but resolves `undefined` instead of rejecting (the error is not reported):
+   * for fire-and-forget calls and loops that must not break on one failure.
+   *
+   * @example
+   * const result = await client.safeCall("ocpp1.6", "ClearCache", {}, { timeoutMs: 15000 });
+   * if (result === undefined) client.logger.warn("Station failed to clear cache");
+   */
+  safeCall<Pr extends keyof Out & string, M extends keyof Out[Pr] & string>(
+    protocol: Pr,
+    method: M,
+    ...args: CallArgs<Req<Out[Pr][M]>>
+  ): Promise<Res<Out[Pr][M]> | undefined>;
+  safeCall<M extends MethodOf<Out>>(
+    method: M,
+    ...args: CallArgs<RequestOf<Out, M>>
+  ): Promise<ResponseOf<Out, M> | undefined>;
+  safeCall<M extends string>(
+    method: UntypedMethod<M, Reserved>,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  safeCall(...args: unknown[]): Promise<unknown> {
+    const untyped = this as { call(...callArgs: unknown[]): Promise<unknown> };
+    return untyped.call(...args).then(undefined, () => undefined);
+  }
+
   /** Why a new call cannot be taken now, or undefined when it can (sent or queued). */
   private refusesCalls(): string | undefined {
     if (this._state === CLOSED || this._state === CLOSING) {

@@ -17,6 +17,12 @@ import {
 } from "../transport/backpressure.js";
 import type { RpcOptions } from "../rpc/types.js";
 import {
+  resolveRateLimit,
+  type RateLimitOptions,
+  type ResolvedRateLimit,
+} from "../traffic/rate-limit-options.js";
+import type { OCPPServerClient } from "./ocpp-server-client.js";
+import {
   checkServerSecurity,
   isSecurityProfile,
   SecurityProfile,
@@ -52,6 +58,12 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * turns it off. Default `{ highWaterMarkBytes: 1 MiB, lowWaterMarkBytes: 256 KiB, stallTimeoutMs: 30000 }`.
    */
   backpressure?: Partial<BackpressureOptions> | false;
+  /**
+   * Token buckets on each station's inbound CALLs (globally and per method). Over the limit a
+   * CALL is answered CALLERROR GenericError "rate limit exceeded" (transaction CALLs are
+   * delayed instead). Off by default.
+   */
+  rateLimit?: RateLimitOptions<OCPPServerClient>;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
 }
@@ -67,6 +79,7 @@ export interface ResolvedServerOptions {
   duplicateIdentity: "replace" | "reject";
   connectionRateLimit: ConnectionRateLimitOptions | undefined;
   backpressure: Readonly<BackpressureOptions> | false;
+  rateLimit: ResolvedRateLimit<OCPPServerClient> | undefined;
   wssOptions: WsServerOptions;
 }
 
@@ -81,6 +94,7 @@ const SERVER_OPTION_KEYS = new Set<string>([
   "duplicateIdentity",
   "connectionRateLimit",
   "backpressure",
+  "rateLimit",
   "wssOptions",
 ]);
 
@@ -107,6 +121,7 @@ export function resolveServerOptions(
         duplicateIdentity: "replace",
         connectionRateLimit: undefined,
         backpressure: BACKPRESSURE_DEFAULTS,
+        rateLimit: undefined,
         wssOptions: {},
       };
   out.rpc = mergeRpcOptions(out.rpc, input);
@@ -150,6 +165,7 @@ export function resolveServerOptions(
     out.connectionRateLimit = { ...input.connectionRateLimit };
   }
   if (input.backpressure !== undefined) out.backpressure = resolveBackpressure(input.backpressure);
+  if (input.rateLimit !== undefined) out.rateLimit = resolveRateLimit(input.rateLimit);
   if (input.wssOptions !== undefined) out.wssOptions = input.wssOptions;
   checkServerSecurity({ securityProfile: out.securityProfile, tls: out.tls });
   checkStrictValidators(component, out.rpc, out.protocols);
