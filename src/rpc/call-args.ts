@@ -1,4 +1,5 @@
 import { ConnectionClosedError, RPCMessageTypeNotSupportedError } from "../protocol/errors.js";
+import { MAX_MESSAGE_ID_LENGTH } from "../protocol/message-id.js";
 import { protocolFamily } from "../protocol/version.js";
 import type { CallOptions } from "./types.js";
 
@@ -38,6 +39,8 @@ export function readCallArgs(
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0) {
     return new RangeError(`call('${method}'): timeoutMs must be a number >= 0`);
   }
+  const refused = checkRetryOptions(method, opts);
+  if (refused) return refused;
   return {
     protocol: protocol as string | undefined,
     method,
@@ -45,6 +48,31 @@ export function readCallArgs(
     options: opts,
     timeoutMs,
   };
+}
+
+/** Checks `retries`, `retryDelayMs` and `idempotencyKey`; returns the error to reject with. */
+function checkRetryOptions(method: string, opts: CallOptions): Error | undefined {
+  const { retries, retryDelayMs, idempotencyKey } = opts;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
+    return new RangeError(`call('${method}'): retries must be an integer >= 0, got ${retries}`);
+  }
+  if (
+    retryDelayMs !== undefined &&
+    (typeof retryDelayMs !== "number" || !Number.isFinite(retryDelayMs) || retryDelayMs < 0)
+  ) {
+    return new RangeError(`call('${method}'): retryDelayMs must be a finite number >= 0`);
+  }
+  if (
+    idempotencyKey !== undefined &&
+    (typeof idempotencyKey !== "string" ||
+      idempotencyKey.length === 0 ||
+      idempotencyKey.length > MAX_MESSAGE_ID_LENGTH)
+  ) {
+    return new RangeError(
+      `call('${method}'): idempotencyKey must be a string of 1 to ${MAX_MESSAGE_ID_LENGTH} characters (it is the message id)`,
+    );
+  }
+  return undefined;
 }
 
 /** A send() (OCPP 2.1 SEND) after its arguments were read and checked. */

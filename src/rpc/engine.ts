@@ -20,6 +20,7 @@ import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.
 import { mergeRpcOptions } from "./options.js";
 import { OutboundCalls } from "./outbound-calls.js";
 import { PendingCall } from "./pending-call.js";
+import { withRetries } from "./retry.js";
 import { applyValidation } from "./strict-gate.js";
 import type {
   CallArgs,
@@ -283,15 +284,68 @@ export class RpcEngine<
     // AbortSignal semantics: the call rejects with the reason exactly as the caller gave it.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const call = new PendingCall(
-      method,
-      request.params,
-      request.timeoutMs,
-      options,
-      request.protocol,
+    const key = options.idempotencyKey;
+    if (key !== undefined && this.outbound.holds(key)) {
+      return Promise.reject(
+        new RangeError(
+          `call('${method}'): idempotencyKey '${key}' is already in use by a call in flight`,
+        ),
+      );
+    }
+    const attempt = (id: string | undefined): PendingCall => {
+      const call = new PendingCall(
+        method,
+        request.params,
+        request.timeoutMs,
+        options,
+        request.protocol,
+      );
+      if (id !== undefined) call.fixedId = id;
+      this.outbound.submit(call);
+      return call;
+    };
+    const first = attempt(key);
+    if (!options.retries) return first.promise;
+    return withRetries(
+      first,
+      { retries: options.retries, retryDelayMs: options.retryDelayMs ?? 1000 },
+      {
+        attempt: (id) => {
+          const refusedNow = this.refusesCalls();
+          if (refusedNow)
+            return new ConnectionClosedError(`Cannot call '${method}': ${refusedNow}`);
+          return attempt(id);
+        },
+        mayRetry: () => this._state !== CLOSED && this._state !== CLOSING,
+      },
     );
-    this.outbound.submit(call);
-    return call.promise;
+  }
+
+  /**
+   * Like call(), but resolves `undefined` instead of rejecting (the error is not reported):
+   * for fire-and-forget calls and loops that must not break on one failure.
+   *
+   * @example
+   * const result = await client.safeCall("ocpp1.6", "ClearCache", {}, { timeoutMs: 15000 });
+   * if (result === undefined) client.logger.warn("Station failed to clear cache");
+   */
+  safeCall<Pr extends keyof Out & string, M extends keyof Out[Pr] & string>(
+    protocol: Pr,
+    method: M,
+    ...args: CallArgs<Req<Out[Pr][M]>>
+  ): Promise<Res<Out[Pr][M]> | undefined>;
+  safeCall<M extends MethodOf<Out>>(
+    method: M,
+    ...args: CallArgs<RequestOf<Out, M>>
+  ): Promise<ResponseOf<Out, M> | undefined>;
+  safeCall<M extends string>(
+    method: UntypedMethod<M, Reserved>,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  safeCall(...args: unknown[]): Promise<unknown> {
+    const untyped = this as { call(...callArgs: unknown[]): Promise<unknown> };
+    return untyped.call(...args).then(undefined, () => undefined);
   }
 
   /** Why a new call cannot be taken now, or undefined when it can (sent or queued). */

@@ -57,6 +57,11 @@ export class OutboundCalls {
     this.ids.reset();
   }
 
+  /** True when a call in flight or queued already uses `id`. */
+  holds(id: string): boolean {
+    return this.pending.has(id) || this.queue.some((call) => call.fixedId === id);
+  }
+
   /** Sends `call` now if the connection is open and a slot is free, else queues it. */
   submit(call: PendingCall): void {
     if (call.signal) {
@@ -130,7 +135,7 @@ export class OutboundCalls {
   }
 
   private dispatch(call: PendingCall): void {
-    const id = this.ids.next();
+    const id = call.fixedId ?? this.ids.next();
     call.id = id;
     if (!call.noReply) {
       if (this.pending === EMPTY_MAP) this.pending = new Map();

@@ -4,6 +4,8 @@ import type { CallOptions } from "./types.js";
 export class PendingCall {
   /** Assigned when the call is sent. */
   id = "";
+  /** The id to send under instead of a fresh one (idempotencyKey, or a retry's first id). */
+  fixedId: string | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   onAbort: (() => void) | undefined;
   readonly signal: AbortSignal | undefined;
@@ -21,6 +23,7 @@ export class PendingCall {
     readonly protocol: string | undefined,
   ) {
     this.signal = options.signal;
+    this.fixedId = options.idempotencyKey;
     this.noReply = options.noReply === true;
     this.promise = new Promise((resolve, reject) => {
       this.resolve = resolve;

@@ -58,6 +58,18 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Send and resolve at once with undefined; an answer that arrives anyway is ignored. */
   noReply?: boolean;
+  /**
+   * Attempts after the first when it times out or the connection drops (never after a
+   * CALLERROR); each reuses the first attempt's message id. Default 0.
+   */
+  retries?: number;
+  /** Wait before the first retry (ms), doubled for each further one. Default 1000. */
+  retryDelayMs?: number;
+  /**
+   * The message id to send the call under (at most 36 characters, unique among this
+   * connection's calls in flight), so a receiver can recognise a replayed call.
+   */
+  idempotencyKey?: string;
 }
 
 export interface CloseOptions {

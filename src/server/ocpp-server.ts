@@ -43,6 +43,7 @@ import {
 import { noCommonSubprotocol, runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
 import type { ClusterStation } from "../cluster/server-cluster.js";
 import { ClusteredServer } from "./clustered-server.js";
+import { rateLimitMiddleware, type RateLimitExceededEvent } from "../traffic/rate-limit.js";
 import {
   createListenServer,
   planListenReconfigure,
@@ -78,6 +79,8 @@ export interface ServerEvents<P extends string = string> {
   upgradeAborted: [event: UpgradeAbortedEvent];
   upgradeError: [event: UpgradeErrorEvent];
   securityEvent: [event: SecurityEvent];
+  /** A station went over `rateLimit` (see RateLimitExceededEvent.outcome for what was done). */
+  rateLimitExceeded: [event: RateLimitExceededEvent];
 }
 
 /**
@@ -104,6 +107,8 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   private readonly httpServers = new Set<HttpServer>();
   private readonly upgrading = new Set<Duplex>();
   private readonly middleware = new MiddlewareStack();
+  /** Whether the `rateLimit` middleware is in the stack (added once, when first configured). */
+  private rateLimitInstalled = false;
   private readonly upgradeHost: UpgradeHost;
   private readonly listenHost: ListenServerHost;
   private readonly boundHandleUpgrade: (
@@ -253,6 +258,21 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   private useOptions(options: Readonly<ResolvedServerOptions>): void {
     this.options = options;
     this.rateLimiter = makeRateLimiter(options);
+    if (options.rateLimit && !this.rateLimitInstalled) {
+      this.rateLimitInstalled = true;
+      this.middleware.use(
+        rateLimitMiddleware<OCPPServerClient>({
+          options: () => this.options.rateLimit,
+          // The middleware's client is the connection's engine, i.e. the server-side client.
+          clientOf: (connection) =>
+            connection instanceof OCPPServerClient ? connection : undefined,
+          disconnect: (client) => void client.close({ code: 1008, reason: "Rate limit exceeded" }),
+          breach: (event) => {
+            if (this.listenerCount("rateLimitExceeded")) this.emit("rateLimitExceeded", event);
+          },
+        }),
+      );
+    }
     // Strict mode's schemas load in the background now, so the first station need not wait;
     // a failure shows again (and is reported) when a connection needs them.
     for (const protocol of strictProtocols(options.rpc, options.protocols)) {

@@ -17,6 +17,12 @@ import {
 } from "../transport/backpressure.js";
 import type { RpcOptions } from "../rpc/types.js";
 import {
+  resolveRateLimit,
+  type RateLimitOptions,
+  type ResolvedRateLimit,
+} from "../traffic/rate-limit-options.js";
+import type { OCPPServerClient } from "./ocpp-server-client.js";
+import {
   checkServerSecurity,
   isSecurityProfile,
   SecurityProfile,
@@ -52,6 +58,12 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * turns it off. Default `{ highWaterMarkBytes: 1 MiB, lowWaterMarkBytes: 256 KiB, stallTimeoutMs: 30000 }`.
    */
   backpressure?: Partial<BackpressureOptions> | false;
+  /**
+   * Token buckets on each station's inbound CALLs (globally and per method). Over the limit a
+   * CALL is answered CALLERROR GenericError "rate limit exceeded" (transaction CALLs are
+   * delayed instead). Off by default.
+   */
+  rateLimit?: RateLimitOptions<OCPPServerClient>;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
 }
@@ -70,6 +82,7 @@ export interface ResolvedServerOptions {
   duplicateIdentity: "replace" | "reject";
   connectionRateLimit: ConnectionRateLimitOptions | undefined;
   backpressure: Readonly<BackpressureOptions> | false;
+  rateLimit: ResolvedRateLimit<OCPPServerClient> | undefined;
   wssOptions: WsServerOptions;
 }
 
@@ -132,6 +145,11 @@ const SERVER_OPTIONS: {
     default: BACKPRESSURE_DEFAULTS,
     check: () => undefined, // resolveBackpressure checks each key, naming it
     resolve: (v) => resolveBackpressure(v),
+  },
+  rateLimit: {
+    default: undefined,
+    check: () => undefined, // resolveRateLimit checks each field, naming it
+    resolve: (v) => resolveRateLimit(v),
   },
   wssOptions: { default: {}, check: checkObject },
 };
