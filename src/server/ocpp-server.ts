@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
+import { CompressionBudget } from "./compression-budget.js";
 import { WebsocketUpgradeError } from "../protocol/errors.js";
 import {
   ConnectionState,
@@ -94,7 +95,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   private options: Readonly<ResolvedServerOptions>;
   private authCallback: AuthCallback | undefined;
   private state: ConnectionState = ConnectionState.OPEN;
-  private wss: WebSocketServer;
+  private wss: CompressionBudget;
   private readonly sweeper: KeepAliveSweeper;
   private readonly connected = new Set<OCPPServerClient<P>>();
   private readonly byIdentity = new Map<string, OCPPServerClient<P>>();
@@ -193,16 +194,17 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     return this;
   }
 
-  private makeWebSocketServer(): WebSocketServer {
-    return new WebSocketServer({
+  private makeWebSocketServer(): CompressionBudget {
+    const { compression, maxCompressedConnections } = this.options;
+    const base = {
       noServer: true,
       clientTracking: false,
-      perMessageDeflate: false,
       maxPayload: this.options.maxPayloadBytes,
       ...this.options.wssOptions,
       // Called synchronously inside handleUpgrade (see acceptUpgrade below).
       handleProtocols: () => this.upgradeProtocol,
-    });
+    };
+    return new CompressionBudget(base, compression, maxCompressedConnections);
   }
 
   /** The connected stations. */
@@ -244,7 +246,9 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     // ws reads its limits when it is made: a new one for the upgrades to come.
     if (
       next.maxPayloadBytes !== previous.maxPayloadBytes ||
-      next.wssOptions !== previous.wssOptions
+      next.wssOptions !== previous.wssOptions ||
+      next.compression !== previous.compression ||
+      next.maxCompressedConnections !== previous.maxCompressedConnections
     )
       this.wss = this.makeWebSocketServer();
     this.sweeper.setTickMs(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));

@@ -17,6 +17,11 @@ import {
 } from "../transport/backpressure.js";
 import type { RpcOptions } from "../rpc/types.js";
 import {
+  resolveCompression,
+  type CompressionOptions,
+  type DeflateSettings,
+} from "../transport/compression.js";
+import {
   checkServerSecurity,
   isSecurityProfile,
   SecurityProfile,
@@ -52,6 +57,16 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * turns it off. Default `{ highWaterMarkBytes: 1 MiB, lowWaterMarkBytes: 256 KiB, stallTimeoutMs: 30000 }`.
    */
   backpressure?: Partial<BackpressureOptions> | false;
+  /**
+   * permessage-deflate (RFC 7692) for stations that offer it; `true` = the defaults
+   * (threshold 1024, level 6, memLevel 8, no context takeover both ways). Default false.
+   */
+  compression?: boolean | CompressionOptions;
+  /**
+   * Most connections compressed at once; beyond it handshakes complete without the
+   * extension. Default Infinity.
+   */
+  maxCompressedConnections?: number;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
 }
@@ -67,6 +82,8 @@ export interface ResolvedServerOptions {
   duplicateIdentity: "replace" | "reject";
   connectionRateLimit: ConnectionRateLimitOptions | undefined;
   backpressure: Readonly<BackpressureOptions> | false;
+  compression: DeflateSettings | false;
+  maxCompressedConnections: number;
   wssOptions: WsServerOptions;
 }
 
@@ -81,6 +98,8 @@ const SERVER_OPTION_KEYS = new Set<string>([
   "duplicateIdentity",
   "connectionRateLimit",
   "backpressure",
+  "compression",
+  "maxCompressedConnections",
   "wssOptions",
 ]);
 
@@ -107,6 +126,8 @@ export function resolveServerOptions(
         duplicateIdentity: "replace",
         connectionRateLimit: undefined,
         backpressure: BACKPRESSURE_DEFAULTS,
+        compression: false,
+        maxCompressedConnections: Infinity,
         wssOptions: {},
       };
   out.rpc = mergeRpcOptions(out.rpc, input);
@@ -150,6 +171,11 @@ export function resolveServerOptions(
     out.connectionRateLimit = { ...input.connectionRateLimit };
   }
   if (input.backpressure !== undefined) out.backpressure = resolveBackpressure(input.backpressure);
+  if (input.compression !== undefined) out.compression = resolveCompression(input.compression);
+  if (input.maxCompressedConnections !== undefined) {
+    checkNumber("maxCompressedConnections", input.maxCompressedConnections, 0, true);
+    out.maxCompressedConnections = input.maxCompressedConnections;
+  }
   if (input.wssOptions !== undefined) out.wssOptions = input.wssOptions;
   checkServerSecurity({ securityProfile: out.securityProfile, tls: out.tls });
   checkStrictValidators(component, out.rpc, out.protocols);
