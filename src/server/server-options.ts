@@ -67,6 +67,11 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * extension. Default Infinity.
    */
   maxCompressedConnections?: number;
+  /**
+   * How long (ms) the session from `accept({ session })` outlives its identity's last
+   * connection; a reconnect within it starts from the kept session. Default 7200000 (2 h).
+   */
+  sessionTtlMs?: number;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
 }
@@ -84,6 +89,7 @@ export interface ResolvedServerOptions {
   backpressure: Readonly<BackpressureOptions> | false;
   compression: DeflateSettings | false;
   maxCompressedConnections: number;
+  sessionTtlMs: number;
   wssOptions: WsServerOptions;
 }
 
@@ -100,6 +106,7 @@ const SERVER_OPTION_KEYS = new Set<string>([
   "backpressure",
   "compression",
   "maxCompressedConnections",
+  "sessionTtlMs",
   "wssOptions",
 ]);
 
@@ -128,6 +135,7 @@ export function resolveServerOptions(
         backpressure: BACKPRESSURE_DEFAULTS,
         compression: false,
         maxCompressedConnections: Infinity,
+        sessionTtlMs: 7_200_000,
         wssOptions: {},
       };
   out.rpc = mergeRpcOptions(out.rpc, input);
@@ -175,6 +183,10 @@ export function resolveServerOptions(
   if (input.maxCompressedConnections !== undefined) {
     checkNumber("maxCompressedConnections", input.maxCompressedConnections, 0, true);
     out.maxCompressedConnections = input.maxCompressedConnections;
+  }
+  if (input.sessionTtlMs !== undefined) {
+    checkNumber("sessionTtlMs", input.sessionTtlMs, 0);
+    out.sessionTtlMs = input.sessionTtlMs;
   }
   if (input.wssOptions !== undefined) out.wssOptions = input.wssOptions;
   checkServerSecurity({ securityProfile: out.securityProfile, tls: out.tls });
