@@ -11,6 +11,7 @@ import {
   type TLSOptions,
 } from "../security/index.js";
 import { resolveBackpressure, type BackpressureOptions } from "../transport/backpressure.js";
+import { resolveCompression, type DeflateSettings } from "../transport/compression.js";
 import { NodeTransport } from "../transport/node-transport.js";
 import type { ClientOptions } from "./ocpp-client.js";
 import type { Connector, OpenedTransport } from "./reconnector.js";
@@ -23,6 +24,7 @@ export interface NodeConnectionOptions {
   handshakeTimeoutMs: number;
   maxPayloadBytes: number;
   backpressure: Readonly<BackpressureOptions> | false;
+  compression: DeflateSettings | false;
   wsOpts: WebSocket.ClientOptions;
 }
 
@@ -42,6 +44,7 @@ export class NodeConnector implements Connector {
       securityProfile,
       tls,
       backpressure,
+      compression,
     } = this.node;
     const requestHeaders: Record<string, string> = { "user-agent": getPackageIdent(), ...headers };
     if (password !== undefined)
@@ -53,7 +56,7 @@ export class NodeConnector implements Connector {
           ? { ...tls }
           : {};
     const ws = new WebSocket(url, [...protocols], {
-      perMessageDeflate: false,
+      perMessageDeflate: compression ? { ...compression } : false,
       handshakeTimeout: handshakeTimeoutMs,
       maxPayload: maxPayloadBytes,
       ...tlsOptions,
@@ -116,6 +119,7 @@ export function resolveNodeOptions(
     maxPayloadBytes = 10 * 1024 * 1024,
     wsOpts = {},
     backpressure = {},
+    compression,
   } = options;
   checkNumber("handshakeTimeoutMs", handshakeTimeoutMs, 1);
   checkNumber("maxPayloadBytes", maxPayloadBytes, 1, true);
@@ -145,6 +149,7 @@ export function resolveNodeOptions(
     handshakeTimeoutMs,
     maxPayloadBytes,
     backpressure: resolveBackpressure(backpressure),
+    compression: resolveCompression(compression),
     wsOpts,
   };
 }

@@ -1,6 +1,7 @@
 import type WebSocket from "ws";
 import type { SecurityProfile, TLSOptions } from "../security/index.js";
 import type { BackpressureOptions } from "../transport/backpressure.js";
+import type { CompressionOptions } from "../transport/compression.js";
 import { KeepAliveSweeper } from "../transport/keep-alive.js";
 import { BASE_CLIENT_OPTION_KEYS, type BaseClientOptions } from "./client-options.js";
 import { NodeConnector, resolveNodeOptions } from "./node-connector.js";
@@ -29,6 +30,11 @@ export interface ClientOptions<P extends string = string> extends BaseClientOpti
    * `{ highWaterMarkBytes: 1 MiB, lowWaterMarkBytes: 256 KiB, stallTimeoutMs: 30000 }`.
    */
   backpressure?: Partial<BackpressureOptions> | false;
+  /**
+   * Offer permessage-deflate (RFC 7692) to the CSMS; `true` = the defaults (threshold 1024,
+   * level 6, memLevel 8, no context takeover both ways). Default false.
+   */
+  compression?: boolean | CompressionOptions;
   /** Extra options for the `ws` WebSocket (advanced). */
   wsOpts?: WebSocket.ClientOptions;
 }
@@ -48,6 +54,7 @@ const NODE_OPTION_KEYS: {
   handshakeTimeoutMs: "handshakeTimeoutMs",
   maxPayloadBytes: "maxPayloadBytes",
   backpressure: "backpressure",
+  compression: "compression",
   wsOpts: "wsOpts",
 };
 

@@ -15,6 +15,8 @@ export interface ClusterStation extends LocalStation {
 export interface ClusterHost {
   localStation(identity: string): ClusterStation | undefined;
   localStations(): Iterable<ClusterStation>;
+  /** Sessions kept for identities that disconnected (sessionTtlMs). */
+  parkedSessions(): number;
   defaultTimeoutMs(): number;
   reportError(error: Error): void;
 }
@@ -162,7 +164,7 @@ export class ServerCluster {
       bufferedAmount += station.bufferedAmount;
     }
     const stats: ServerStats = {
-      activeSessions: total,
+      activeSessions: total + this.host.parkedSessions(),
       webSockets: { total, bufferedAmount },
       memoryUsage: process.memoryUsage(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),

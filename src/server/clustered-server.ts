@@ -15,6 +15,7 @@ export abstract class ClusteredServer<P extends string> extends EventEmitter<Ser
   protected readonly cluster = new ServerCluster({
     localStation: (identity) => this.localStation(identity),
     localStations: () => this.localStations(),
+    parkedSessions: () => this.parkedSessions(),
     defaultTimeoutMs: () => this.callTimeoutMs(),
     reportError: (err) => void (this.listenerCount("error") && this.emit("error", err)),
   });
@@ -23,6 +24,8 @@ export abstract class ClusteredServer<P extends string> extends EventEmitter<Ser
   protected abstract localStation(identity: string): ClusterStation | undefined;
   /** Every connection on this node. */
   protected abstract localStations(): Iterable<ClusterStation>;
+  /** Sessions kept for identities not connected now. */
+  protected abstract parkedSessions(): number;
   /** The default timeout of a routed call (the server's callTimeoutMs). */
   protected abstract callTimeoutMs(): number;
 

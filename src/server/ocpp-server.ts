@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
+import { CompressionBudget } from "./compression-budget.js";
+import { SessionStore } from "./session-store.js";
 import { WebsocketUpgradeError } from "../protocol/errors.js";
 import {
   ConnectionState,
@@ -97,7 +99,8 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   private options: Readonly<ResolvedServerOptions>;
   private authCallback: AuthCallback | undefined;
   private state: ConnectionState = ConnectionState.OPEN;
-  private wss: WebSocketServer;
+  private wss: CompressionBudget;
+  private sessions: SessionStore;
   private readonly sweeper: KeepAliveSweeper;
   private readonly connected = new Set<OCPPServerClient<P>>();
   private readonly byIdentity = new Map<string, OCPPServerClient<P>>();
@@ -123,7 +126,12 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   private readonly clientOwner: ServerClientOwner = {
     clientClosed: (client) => {
       this.connected.delete(client as OCPPServerClient<P>);
-      if (this.byIdentity.get(client.identity) === client) this.byIdentity.delete(client.identity);
+      if (this.byIdentity.get(client.identity) === client) {
+        this.byIdentity.delete(client.identity);
+        // Only the identity's current connection: a replaced one's session is outdated.
+        if (this.state === ConnectionState.OPEN)
+          this.sessions.park(client.identity, (client as OCPPServerClient<P>).session);
+      }
       this.cluster.stationRemoved(client as OCPPServerClient<P>);
     },
     clientSocketError: (client, err: Error & { code?: string }) => {
@@ -144,6 +152,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     this.useOptions(this.options);
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
     this.wss = this.makeWebSocketServer();
+    this.sessions = new SessionStore(this.options.sessionTtlMs);
     this.upgradeHost = {
       getOptions: () => this.options,
       acceptUpgrade: (request, socket, head, protocol, onWebSocket) => {
@@ -198,16 +207,17 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     return this;
   }
 
-  private makeWebSocketServer(): WebSocketServer {
-    return new WebSocketServer({
+  private makeWebSocketServer(): CompressionBudget {
+    const { compression, maxCompressedConnections } = this.options;
+    const base = {
       noServer: true,
       clientTracking: false,
-      perMessageDeflate: false,
       maxPayload: this.options.maxPayloadBytes,
       ...this.options.wssOptions,
       // Called synchronously inside handleUpgrade (see acceptUpgrade below).
       handleProtocols: () => this.upgradeProtocol,
-    });
+    };
+    return new CompressionBudget(base, compression, maxCompressedConnections);
   }
 
   /** The connected stations. */
@@ -249,10 +259,17 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     // ws reads its limits when it is made: a new one for the upgrades to come.
     if (
       next.maxPayloadBytes !== previous.maxPayloadBytes ||
-      next.wssOptions !== previous.wssOptions
+      next.wssOptions !== previous.wssOptions ||
+      next.compression !== previous.compression ||
+      next.maxCompressedConnections !== previous.maxCompressedConnections
     )
       this.wss = this.makeWebSocketServer();
     this.sweeper.setTickMs(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
+    if (next.sessionTtlMs !== previous.sessionTtlMs) {
+      // Kept sessions are dropped: they were kept under the old TTL.
+      this.sessions.stop();
+      this.sessions = new SessionStore(next.sessionTtlMs);
+    }
   }
 
   private useOptions(options: Readonly<ResolvedServerOptions>): void {
@@ -317,6 +334,10 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
 
   protected localStations(): Iterable<ClusterStation> {
     return this.connected;
+  }
+
+  protected parkedSessions(): number {
+    return this.sessions.size;
   }
 
   protected callTimeoutMs(): number {
@@ -472,7 +493,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     const client = new OCPPServerClient<P>(
       transport,
       handshake,
-      session as SessionData,
+      this.sessions.restore(handshake.identity, session as SessionData),
       options,
       this.sweeper,
       this.clientOwner,
@@ -512,6 +533,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     this.state = ConnectionState.CLOSING;
     this.emit("closing");
     this.closePromise = (async () => {
+      this.sessions.stop();
       for (const socket of this.upgrading) socket.destroy();
       this.upgrading.clear();
       const code = options.code ?? 1001;

@@ -17,6 +17,11 @@ import {
 } from "../transport/backpressure.js";
 import type { RpcOptions } from "../rpc/types.js";
 import {
+  resolveCompression,
+  type CompressionOptions,
+  type DeflateSettings,
+} from "../transport/compression.js";
+import {
   resolveRateLimit,
   type RateLimitOptions,
   type ResolvedRateLimit,
@@ -64,6 +69,21 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * delayed instead). Off by default.
    */
   rateLimit?: RateLimitOptions<OCPPServerClient>;
+  /**
+   * permessage-deflate (RFC 7692) for stations that offer it; `true` = the defaults
+   * (threshold 1024, level 6, memLevel 8, no context takeover both ways). Default false.
+   */
+  compression?: boolean | CompressionOptions;
+  /**
+   * Most connections compressed at once; beyond it handshakes complete without the
+   * extension. Default Infinity.
+   */
+  maxCompressedConnections?: number;
+  /**
+   * How long (ms) the session from `accept({ session })` outlives its identity's last
+   * connection; a reconnect within it starts from the kept session. Default 7200000 (2 h).
+   */
+  sessionTtlMs?: number;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
 }
@@ -82,6 +102,9 @@ export interface ResolvedServerOptions {
   duplicateIdentity: "replace" | "reject";
   connectionRateLimit: ConnectionRateLimitOptions | undefined;
   backpressure: Readonly<BackpressureOptions> | false;
+  compression: DeflateSettings | false;
+  maxCompressedConnections: number;
+  sessionTtlMs: number;
   rateLimit: ResolvedRateLimit<OCPPServerClient> | undefined;
   wssOptions: WsServerOptions;
 }
@@ -151,6 +174,13 @@ const SERVER_OPTIONS: {
     check: () => undefined, // resolveRateLimit checks each field, naming it
     resolve: (v) => resolveRateLimit(v),
   },
+  compression: {
+    default: false,
+    check: () => undefined, // resolveCompression checks each field, naming it
+    resolve: (v) => resolveCompression(v),
+  },
+  maxCompressedConnections: { default: Infinity, check: atLeast(0, true) },
+  sessionTtlMs: { default: 7_200_000, check: atLeast(0, false) },
   wssOptions: { default: {}, check: checkObject },
 };
 
