@@ -28,6 +28,7 @@ export { InMemoryAdapter, InMemoryHub } from "./cluster/memory-adapter.js";
 export { IpcAdapter, serveClusterPrimary } from "./cluster/ipc-adapter.js";
 export type { BatchResult, PublishHandler } from "./cluster/router.js";
 export type { ServerStats } from "./cluster/server-cluster.js";
+export type { NodeStats } from "./server/clustered-server.js";
 export { getPackageIdent } from "./package-ident.js";
 export {
   SecurityProfile,

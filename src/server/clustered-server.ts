@@ -5,6 +5,14 @@ import { ServerCluster, type ClusterStation, type ServerStats } from "../cluster
 import type { CallOptions } from "../rpc/types.js";
 import type { ServerEvents } from "./ocpp-server.js";
 
+/** server.stats(): the cluster layer's figures plus the process's own. */
+export interface NodeStats extends ServerStats {
+  /** Stations connected to this node (seed 002 name; same as activeSessions). */
+  connectedClients: number;
+  /** CPU time this process used since it started (microseconds, user and system). */
+  cpuUsage: NodeJS.CpuUsage;
+}
+
 /**
  * The cluster half of OCPPServer's public API (setAdapter, publish, subscribe, broadcastBatch,
  * stats, adapterMetrics), kept here so the server file stays about connections. The work is
@@ -73,8 +81,12 @@ export abstract class ClusteredServer<P extends string> extends EventEmitter<Ser
     return this.cluster.adapterMetrics();
   }
 
-  /** This node right now: sessions, sockets, memory, uptime, pid (and cluster view). */
-  stats(): ServerStats {
-    return this.cluster.stats();
+  /**
+   * This node right now: sessions, sockets, memory, CPU, uptime, pid (and cluster view).
+   * `connectedClients` equals `activeSessions` (one session per connected station).
+   */
+  stats(): NodeStats {
+    const stats = this.cluster.stats();
+    return { ...stats, connectedClients: stats.activeSessions, cpuUsage: process.cpuUsage() };
   }
 }

@@ -10,7 +10,7 @@ import { describe, expectTypeOf, it } from "vitest";
 // test/cluster/seed-examples.test.ts runs the example itself with the default import).
 import { Redis } from "ioredis";
 import { createClient } from "redis";
-import { OCPPServer, type EventAdapterInterface, type ServerStats } from "../../src/index.js";
+import { OCPPServer, type EventAdapterInterface, type NodeStats } from "../../src/index.js";
 import { RedisAdapter } from "../../src/adapters/redis/index.js";
 
 describe("seed 000: Clustering with Redis", () => {
@@ -103,6 +103,6 @@ describe("seed 002: cluster-wide server methods", () => {
       console.log("Redis Backlog:", metrics?.redisConsumerLag?.pendingMessages);
       return telemetry;
     }
-    expectTypeOf(example).returns.resolves.toEqualTypeOf<ServerStats>();
+    expectTypeOf(example).returns.resolves.toEqualTypeOf<NodeStats>();
   });
 });
