@@ -34,6 +34,7 @@ export default tseslint.config(
       "src/transport/backpressure.ts",
       "src/client/node-connector.ts",
       "src/client/ocpp-client.ts",
+      "src/observability/pino-output.ts",
       "src/server/**",
       "src/security/**",
       "src/integrations/**",

@@ -1,6 +1,7 @@
 import { BASE_CLIENT_OPTION_KEYS, type BaseClientOptions } from "../client/client-options.js";
 import { StationClient } from "../client/station-client.js";
 import { BrowserConnector } from "./browser-connector.js";
+import { consoleOutput } from "../observability/console-output.js";
 
 /** Options of `BrowserOCPPClient`: the shared client options (browsers set no headers). */
 export type BrowserClientOptions<P extends string = string> = BaseClientOptions<P>;
@@ -19,6 +20,6 @@ const BROWSER_OPTION_KEYS = new Set<string>(BASE_CLIENT_OPTION_KEYS);
  */
 export class BrowserOCPPClient<const P extends string = string> extends StationClient<P> {
   constructor(options: BrowserClientOptions<P>) {
-    super(options, "BrowserOCPPClient", BROWSER_OPTION_KEYS, new BrowserConnector());
+    super(options, "BrowserOCPPClient", BROWSER_OPTION_KEYS, new BrowserConnector(), consoleOutput);
   }
 }

@@ -9,6 +9,7 @@ import {
   type OptionRegistry,
 } from "../rpc/options.js";
 import type { RpcOptions } from "../rpc/types.js";
+import { resolveLogging, type LoggingConfig } from "../observability/logging-config.js";
 
 /** Options every client class shares (Node and browser). */
 export interface BaseClientOptions<P extends string = string> extends Partial<RpcOptions> {
@@ -32,14 +33,16 @@ export interface BaseClientOptions<P extends string = string> extends Partial<Rp
   offlineQueue?: boolean;
   /** Most calls kept while offline; the oldest is rejected beyond it. Default 100. */
   offlineQueueMaxSize?: number;
+  /** Structured logging (seed 002 LoggingConfig); `false` turns it off. Default `{}`: info and above. */
+  logging?: LoggingConfig | false;
 }
 
 /** The connection part of the client options (the rest are the engine's RpcOptions). */
 type ConnectionOptions = Omit<BaseClientOptions, keyof RpcOptions>;
 
 /** The connection part of a client's options after checks and defaults. */
-export type ResolvedConnectionOptions = Required<Omit<ConnectionOptions, "query">> &
-  Pick<ConnectionOptions, "query">;
+export type ResolvedConnectionOptions = Required<Omit<ConnectionOptions, "query" | "logging">> &
+  Pick<ConnectionOptions, "query" | "logging">;
 
 function checkIdentity(name: string, value: unknown): void {
   if (typeof value !== "string" || value.length === 0) {
@@ -85,6 +88,7 @@ const CONNECTION_OPTIONS = {
   backoffMax: { default: 30_000, check: atLeast(0, false) },
   offlineQueue: { default: false, check: checkBoolean },
   offlineQueueMaxSize: { default: 100, check: atLeast(1, true) },
+  logging: { default: undefined, check: (name, value) => void resolveLogging(name, value) },
 } as const satisfies OptionRegistry<ConnectionOptions>;
 
 export const BASE_CLIENT_OPTION_KEYS: readonly string[] = [

@@ -1,3 +1,4 @@
+import { pinoOutput } from "../observability/pino-output.js";
 import type WebSocket from "ws";
 import type { SecurityProfile, TLSOptions } from "../security/index.js";
 import type { BackpressureOptions } from "../transport/backpressure.js";
@@ -77,7 +78,7 @@ export class OCPPClient<const P extends string = string> extends StationClient<P
 
   constructor(options: ClientOptions<P>) {
     const connector = new NodeConnector();
-    super(options, "OCPPClient", CLIENT_OPTION_KEYS, connector);
+    super(options, "OCPPClient", CLIENT_OPTION_KEYS, connector, pinoOutput);
     this.connector = connector;
     this.nodeInput = { ...options };
     connector.node = resolveNodeOptions(this.nodeInput, this.connection.endpoint);

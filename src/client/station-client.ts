@@ -9,6 +9,15 @@ import {
   type ResolvedConnectionOptions,
 } from "./client-options.js";
 import { Reconnector, type Connector } from "./reconnector.js";
+import { exchangeLog } from "../observability/exchange-log.js";
+import { logStationLifecycle } from "../observability/lifecycle-log.js";
+import {
+  createLogger,
+  liveSource,
+  type DefaultLogOutput,
+  type Logger,
+} from "../observability/logger.js";
+import { resolveLogging } from "../observability/logging-config.js";
 
 /**
  * The station side of the engine, shared by the Node and browser clients: the option checks,
@@ -21,17 +30,23 @@ export class StationClient<P extends string = string> extends RpcEngine<
 > {
   /** @internal */
   connection: ResolvedConnectionOptions;
+  /**
+   * This client's logger (seed 002): every line carries its component and identity. Takes
+   * `logger.info("text", { meta })` and pino's `logger.info({ meta }, "text")`.
+   */
+  readonly logger: Logger;
   private readonly reconnector: Reconnector;
 
   /**
    * `optionKeys`: every option the concrete class accepts; anything else is refused here and
-   * by reconfigure().
+   * by reconfigure(). `defaultLog`: the platform's log output when `logging` names none.
    */
   constructor(
     options: BaseClientOptions<P>,
     component: string,
     private readonly optionKeys: ReadonlySet<string>,
     connector: Connector,
+    defaultLog: DefaultLogOutput,
   ) {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`${component}: options must be an object`);
@@ -45,6 +60,10 @@ export class StationClient<P extends string = string> extends RpcEngine<
     this.reconnector = new Reconnector(this, connector, () => this.connection);
     this.lifecycle = this.reconnector;
     this.applyQueuePolicy();
+    const logging = resolveLogging("logging", options.logging);
+    this.logger = createLogger(logging, liveSource(component, this), defaultLog);
+    logStationLifecycle(this);
+    if (logging?.exchangeLog) this.use(exchangeLog(() => this.logger, logging.exchangeLog));
   }
 
   /** @internal */
@@ -68,6 +87,9 @@ export class StationClient<P extends string = string> extends RpcEngine<
    */
   reconfigure(options: Partial<BaseClientOptions<P>>): void {
     rejectUnknownOptions("reconfigure()", options, this.optionKeys);
+    if (options.logging !== undefined) {
+      throw new TypeError("reconfigure(): option 'logging' is fixed at construction");
+    }
     const connection = resolveConnectionOptions(options, this.connection);
     const rpc: Partial<RpcOptions> = options;
     checkStrictValidators(

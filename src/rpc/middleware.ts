@@ -112,7 +112,11 @@ function runStack(
       }
     };
     const out = list[i]!(ctx, next);
-    if (out === undefined || out === null || typeof out !== "object") return undefined;
+    // `return next()` from a synchronous middleware over a synchronous rest of the chain
+    // returns RESOLVED: the message was handled in this tick.
+    if (out === RESOLVED || out === undefined || out === null || typeof out !== "object") {
+      return undefined;
+    }
     return Promise.resolve(out).then(noop);
   };
   return dispatch(0);

@@ -5,10 +5,13 @@ import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-ap
 import type { KeepAliveSweeper } from "../transport/keep-alive.js";
 import type { Transport } from "../transport/transport.js";
 import type { SessionData } from "./auth-context.js";
+import type { Logger } from "../observability/logger.js";
 import { AcceptedHandshake, type ClientHandshake, type HandshakeInfo } from "./handshake.js";
 
 /** What a server-side client tells the server that owns it (no per-client listeners). */
 export interface ServerClientOwner {
+  /** The server's logger, parent of each client's. */
+  parentLogger(): Logger;
   clientClosed(client: ServerClientRef): void;
   clientSocketError(client: ServerClientRef, error: Error): void;
 }
@@ -33,6 +36,7 @@ export class OCPPServerClient<P extends string = string, S = SessionData> extend
   readonly handshake: ClientHandshake;
   /** The value given to accept() in auth(). */
   session: S;
+  private stationLogger: Logger | undefined;
 
   /** @internal Created by OCPPServer for each accepted connection. */
   constructor(
@@ -51,6 +55,11 @@ export class OCPPServerClient<P extends string = string, S = SessionData> extend
     this.role = "csms";
     this.setProtocol(transport.protocol || undefined);
     this.attachTransport(transport);
+  }
+
+  /** The server's logger bound to this station's identity (made on first use). */
+  get logger(): Logger {
+    return (this.stationLogger ??= this.owner.parentLogger().child({ identity: this.identity }));
   }
 
   /** @internal */

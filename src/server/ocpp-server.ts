@@ -1,3 +1,7 @@
+import { exchangeLog } from "../observability/exchange-log.js";
+import { logServerClientLifecycle, logServerLifecycle } from "../observability/lifecycle-log.js";
+import { createLogger, type Logger } from "../observability/logger.js";
+import { pinoOutput } from "../observability/pino-output.js";
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
@@ -122,8 +126,14 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   private closePromise: Promise<void> | undefined;
   /** The subprotocol of the upgrade being completed right now (see acceptUpgrade). */
   private upgradeProtocol: string | false = false;
+  /**
+   * The server's logger (seed 002): lines carry component "OCPPServer"; each client's
+   * `logger` is its child with the station's identity.
+   */
+  readonly logger: Logger;
   /** Told by each client when it closes or its socket fails (one object for all clients). */
   private readonly clientOwner: ServerClientOwner = {
+    parentLogger: () => this.logger,
     clientClosed: (client) => {
       this.connected.delete(client as OCPPServerClient<P>);
       if (this.byIdentity.get(client.identity) === client) {
@@ -149,6 +159,15 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   constructor(options: ServerOptions<P> = {}) {
     super();
     this.options = resolveServerOptions("OCPPServer", options);
+    const logging = this.options.logging;
+    this.logger = createLogger(logging, { component: "OCPPServer" }, pinoOutput);
+    logServerLifecycle(this);
+    if (logging?.exchangeLog) {
+      // The middleware's client is the connection's engine, i.e. the server-side client.
+      this.middleware.use(
+        exchangeLog((client) => (client as OCPPServerClient).logger, logging.exchangeLog),
+      );
+    }
     this.useOptions(this.options);
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
     this.wss = this.makeWebSocketServer();
@@ -250,6 +269,9 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
    * `securityProfile` cannot change (close() and listen() again).
    */
   reconfigure(options: ServerOptions<P>): void {
+    if (options.logging !== undefined) {
+      throw new TypeError("reconfigure(): option 'logging' is fixed at construction");
+    }
     const next = resolveServerOptions("reconfigure()", options, this.options);
     const running = { http: this.httpServers, tls: this.tlsServers };
     const applyToRunning = planListenReconfigure(running, this.options, next, options.tls);
@@ -510,6 +532,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
       );
       void previous.close({ code: 4001, reason: "Replaced by a new connection" });
     }
+    logServerClientLifecycle(client);
     this.connected.add(client);
     this.byIdentity.set(handshake.identity, client);
     this.cluster.stationAdded(client);

@@ -28,6 +28,11 @@ import {
 } from "../traffic/rate-limit-options.js";
 import type { OCPPServerClient } from "./ocpp-server-client.js";
 import {
+  resolveLogging,
+  type LoggingConfig,
+  type ResolvedLogging,
+} from "../observability/logging-config.js";
+import {
   checkServerSecurity,
   isSecurityProfile,
   SecurityProfile,
@@ -84,6 +89,11 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * connection; a reconnect within it starts from the kept session. Default 7200000 (2 h).
    */
   sessionTtlMs?: number;
+  /**
+   * Structured logging (seed 002 LoggingConfig); `false` turns it off. Default `{}`: info and
+   * above, pino JSON lines on stdout. Fixed at construction.
+   */
+  logging?: LoggingConfig | false;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
 }
@@ -105,6 +115,7 @@ export interface ResolvedServerOptions {
   compression: DeflateSettings | false;
   maxCompressedConnections: number;
   sessionTtlMs: number;
+  logging: ResolvedLogging | undefined;
   rateLimit: ResolvedRateLimit<OCPPServerClient> | undefined;
   wssOptions: WsServerOptions;
 }
@@ -181,6 +192,11 @@ const SERVER_OPTIONS: {
   },
   maxCompressedConnections: { default: Infinity, check: atLeast(0, true) },
   sessionTtlMs: { default: 7_200_000, check: atLeast(0, false) },
+  logging: {
+    default: resolveLogging("logging", undefined),
+    check: (name, value) => void resolveLogging(name, value),
+    resolve: (v) => resolveLogging("logging", v),
+  },
   wssOptions: { default: {}, check: checkObject },
 };
 

@@ -4,7 +4,10 @@ import { fileURLToPath } from "node:url";
 export interface ChildOutcome {
   code: number | null;
   signal: NodeJS.Signals | null;
-  stdout: string;
+  /** What the script printed itself: stdout without the library's JSON log lines. */
+  printed: string;
+  /** The library's log lines (default logging, pino JSON), parsed. */
+  logs: Record<string, unknown>[];
   stderr: string;
 }
 
@@ -23,6 +26,16 @@ export function runScript(name: string, args: string[] = []): Promise<ChildOutco
     child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
     child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on("close", (code, signal) => {
+      const lines = stdout.split("\n");
+      const isLog = (line: string) => line.startsWith('{"level":');
+      resolve({
+        code,
+        signal,
+        printed: lines.filter((line) => !isLog(line)).join("\n"),
+        logs: lines.filter(isLog).map((line) => JSON.parse(line) as Record<string, unknown>),
+        stderr,
+      });
+    });
   });
 }
