@@ -51,3 +51,12 @@ export type { MethodMap, ProtocolMaps } from "./rpc/typed-api.js";
 export type * from "./generated/index.js";
 export { loadValidator } from "./validation/load-validator.js";
 export type { Validator } from "./validation/validator.js";
+export type { Logger } from "./observability/logger.js";
+export type {
+  LoggingConfig,
+  LoggerLike,
+  LogEntry,
+  LogLevel,
+  ExchangeLogOptions,
+  ExchangePayloadInfo,
+} from "./observability/logging-config.js";

@@ -25,7 +25,8 @@ function packagesReachedFrom(entry: string): string[] {
     seen.add(file);
     const source = readFileSync(join(root, "dist", file), "utf8");
     const specifiers = [
-      ...source.matchAll(/(?:from\s*|import\s*\(?\s*|require\()\s*['"]([^'"]+)['"]/g),
+      // A whole literal only: bundlers spell some built-ins in pieces (`require('u' + 'rl')`).
+      ...source.matchAll(/(?:from\s*|import\s*\(?\s*|require\()\s*['"]([^'"]+)['"](?!\s*\+)/g),
     ].map((m) => m[1]!);
     for (const s of specifiers) {
       if (s.startsWith("./")) visit(s.slice(2));
