@@ -64,7 +64,7 @@ describe("logging with a user's pino", () => {
     ]);
   });
 
-  it("client.logger takes the seed's (text, meta) form and pino's (meta, text) form", async () => {
+  it("client.logger takes the seed's (text, meta) form and pino's (meta, text) form", () => {
     const log = new PinoCapture();
     const client = new OCPPClient({
       endpoint: "ws://127.0.0.1:1",
@@ -150,7 +150,7 @@ describe("logging.handler", () => {
     expect(seen).toContain("station connected");
   });
 
-  it("showMetadata: false and showSourceMeta: false leave those fields out", async () => {
+  it("showMetadata: false and showSourceMeta: false leave those fields out", () => {
     const log = new PinoCapture();
     const client = new OCPPClient({
       endpoint: "ws://127.0.0.1:1",
