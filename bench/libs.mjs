@@ -5,6 +5,9 @@
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
 import { WebSocketServer, WebSocket } from "ws";
 
 const require = createRequire(import.meta.url);
@@ -13,6 +16,26 @@ const require = createRequire(import.meta.url);
 export const DIST =
   process.env.OCPP_WS_IO_DIST || fileURLToPath(new URL("../dist/index.js", import.meta.url));
 export const LIBS = ["bare", "ocpp-rpc", "ocpp-ws-io"];
+
+// Other configurations of ocpp-ws-io's server, run when named in --libs (e.g.
+// --libs=ocpp-ws-io,ocpp-ws-io:no-logging --only=2): the server options each adds.
+// "ocpp-ws-io" itself is the default configuration (logging at info, pino on stdout).
+export const VARIANTS = {
+  "ocpp-ws-io:no-logging": () => ({ logging: false }),
+  // Every message logged as a JSON line into a file (asynchronous pino destination).
+  "ocpp-ws-io:exchange-log": () => ({
+    logging: {
+      exchangeLog: true,
+      logger: pino(
+        pino.destination({
+          dest: join(tmpdir(), `ocpp-bench-exchange-${process.pid}.log`),
+          sync: false,
+        }),
+      ),
+    },
+  }),
+};
+export const ALL_LIBS = [...LIBS, ...Object.keys(VARIANTS)];
 
 export const distExists = () => existsSync(DIST);
 
@@ -140,13 +163,14 @@ export async function createServer(
   if (lib === "ocpp-rpc") {
     const { RPCServer } = require("ocpp-rpc");
     server = new RPCServer({ protocols: ["ocpp1.6"], strictMode, callConcurrency, pingIntervalMs });
-  } else if (lib === "ocpp-ws-io") {
+  } else if (lib === "ocpp-ws-io" || VARIANTS[lib]) {
     const { OCPPServer } = await loadOcppWsIo();
     server = new OCPPServer({
       protocols: ["ocpp1.6"],
       strictMode,
       callConcurrency,
       pingIntervalMs,
+      ...VARIANTS[lib]?.(),
     });
   } else {
     throw new Error(`unknown lib ${lib}`);

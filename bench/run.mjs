@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startChild, killAll } from "./proc.mjs";
-import { LIBS, distExists, DIST } from "./libs.mjs";
+import { ALL_LIBS, LIBS, distExists, DIST } from "./libs.mjs";
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const SERVER = here("./server.mjs");
@@ -43,9 +43,9 @@ let libs = opt("libs")
       .map((s) => s.trim())
   : [...LIBS];
 for (const l of libs)
-  if (!LIBS.includes(l)) throw new Error(`unknown lib '${l}' (known: ${LIBS.join(", ")})`);
+  if (!ALL_LIBS.includes(l)) throw new Error(`unknown lib '${l}' (known: ${ALL_LIBS.join(", ")})`);
 if (!libs.includes("bare")) libs.unshift("bare"); // bare is the denominator of every ratio
-libs = LIBS.filter((l) => libs.includes(l));
+libs = ALL_LIBS.filter((l) => libs.includes(l));
 
 const CFG = QUICK
   ? { warmupMs: 500, windowMs: 1200, rounds: 1, s5conns: 5000, s6target: 50000, s6holdMs: 15000 }
