@@ -39,6 +39,7 @@ export default tseslint.config(
       "src/integrations/**",
       "src/cluster/**",
       "src/adapters/**",
+      "src/observability/**",
     ],
     rules: {
       "no-restricted-imports": [

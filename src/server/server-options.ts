@@ -28,6 +28,11 @@ import {
 } from "../traffic/rate-limit-options.js";
 import type { OCPPServerClient } from "./ocpp-server-client.js";
 import {
+  resolveMetrics,
+  type MetricsOptions,
+  type MetricsSettings,
+} from "../observability/metrics-options.js";
+import {
   checkServerSecurity,
   isSecurityProfile,
   SecurityProfile,
@@ -86,6 +91,16 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
   sessionTtlMs?: number;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
+  /**
+   * The servers listen() creates answer GET /health, /ready and /metrics (see
+   * createHealthHandler); turns `metrics` on when it is not set. Default false.
+   */
+  healthEndpoint?: boolean;
+  /**
+   * Prometheus metrics with prom-client (loaded only when on): `true` registers them in a
+   * Registry of the server's own, `{ registry }` in yours. Default false.
+   */
+  metrics?: MetricsOptions;
 }
 
 /** The server's own options (the rest are the engine's RpcOptions, inherited by every client). */
@@ -107,6 +122,8 @@ export interface ResolvedServerOptions {
   sessionTtlMs: number;
   rateLimit: ResolvedRateLimit<OCPPServerClient> | undefined;
   wssOptions: WsServerOptions;
+  healthEndpoint: boolean;
+  metrics: MetricsSettings | false;
 }
 
 /** One server option: default, check, and how a given value becomes the resolved one. */
@@ -182,6 +199,12 @@ const SERVER_OPTIONS: {
   maxCompressedConnections: { default: Infinity, check: atLeast(0, true) },
   sessionTtlMs: { default: 7_200_000, check: atLeast(0, false) },
   wssOptions: { default: {}, check: checkObject },
+  healthEndpoint: { default: false, check: checkBoolean },
+  metrics: {
+    default: false,
+    check: () => undefined, // resolveMetrics checks each field, naming it
+    resolve: (v) => resolveMetrics(v),
+  },
 };
 
 const SERVER_OPTION_KEYS = new Set<string>([...RPC_OPTION_KEYS, ...Object.keys(SERVER_OPTIONS)]);
