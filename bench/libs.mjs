@@ -12,7 +12,11 @@ const require = createRequire(import.meta.url);
 // build made elsewhere); the default is this repository's dist/.
 export const DIST =
   process.env.OCPP_WS_IO_DIST || fileURLToPath(new URL("../dist/index.js", import.meta.url));
-export const LIBS = ["bare", "ocpp-rpc", "ocpp-ws-io"];
+// "ocpp-ws-io+metrics": ocpp-ws-io with the server's `metrics` option on (Prometheus
+// metrics; no scrapes during the window). Not run unless asked for (run.mjs --metrics).
+export const LIBS = ["bare", "ocpp-rpc", "ocpp-ws-io", "ocpp-ws-io+metrics"];
+export const DEFAULT_LIBS = ["bare", "ocpp-rpc", "ocpp-ws-io"];
+export const isOcppWsIo = (lib) => lib === "ocpp-ws-io" || lib === "ocpp-ws-io+metrics";
 
 export const distExists = () => existsSync(DIST);
 
@@ -140,13 +144,14 @@ export async function createServer(
   if (lib === "ocpp-rpc") {
     const { RPCServer } = require("ocpp-rpc");
     server = new RPCServer({ protocols: ["ocpp1.6"], strictMode, callConcurrency, pingIntervalMs });
-  } else if (lib === "ocpp-ws-io") {
+  } else if (isOcppWsIo(lib)) {
     const { OCPPServer } = await loadOcppWsIo();
     server = new OCPPServer({
       protocols: ["ocpp1.6"],
       strictMode,
       callConcurrency,
       pingIntervalMs,
+      ...(lib === "ocpp-ws-io+metrics" ? { metrics: true } : {}),
     });
   } else {
     throw new Error(`unknown lib ${lib}`);
@@ -227,7 +232,8 @@ export async function createClient(lib, { endpoint, identity, callConcurrency = 
   else if (lib === "ocpp-rpc") {
     const { RPCClient } = require("ocpp-rpc");
     client = new RPCClient(opts);
-  } else if (lib === "ocpp-ws-io") {
+  } else if (isOcppWsIo(lib)) {
+    // Metrics are a server option: the client is the same in both configurations.
     const { OCPPClient } = await loadOcppWsIo();
     client = new OCPPClient(opts);
   } else throw new Error(`unknown lib ${lib}`);
