@@ -31,8 +31,7 @@ export function valueOf(
   const wanted = Object.entries(labels).sort();
   const found = samples.find(
     (s) =>
-      s.name === name &&
-      JSON.stringify(Object.entries(s.labels).sort()) === JSON.stringify(wanted),
+      s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === JSON.stringify(wanted),
   );
   return found?.value;
 }

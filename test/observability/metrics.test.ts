@@ -58,11 +58,7 @@ describe("metrics: /metrics after known traffic", () => {
     await serverClient.call("Reset", { type: "Hard" });
     await expect(serverClient.call("GetConfiguration", {})).rejects.toThrow("not here");
     await expect(
-      serverClient.call(
-        "TriggerMessage",
-        { requestedMessage: "Heartbeat" },
-        { timeoutMs: 60 },
-      ),
+      serverClient.call("TriggerMessage", { requestedMessage: "Heartbeat" }, { timeoutMs: 60 }),
     ).rejects.toBeInstanceOf(TimeoutError);
     const badMessage = waitFor(serverClient, "badMessage");
     station.sendRaw("not json");
