@@ -71,6 +71,8 @@ async function startMetrics<P extends string>(
  * engine, and with metrics off none of this exists.
  */
 function observeServer<P extends string>(server: OCPPServer<P>, set: MetricSet): void {
+  // Closed before prom-client loaded: nothing to observe, and 'close' will not come again.
+  if (server.stats().state !== "open") return;
   set.servers.add(server);
   let failed = false;
   const onFailure = (err: unknown) => {

@@ -97,10 +97,13 @@ describe("healthEndpoint on the servers listen() creates", () => {
       protocols: ["ocpp1.6"],
       healthEndpoint: true,
     });
-    let finish: (value: unknown) => void = () => undefined;
+    let finish: (value: { currentTime: string }) => void = () => undefined;
     const accepted = waitFor<OCPPServerClient>(server, "client");
     server.on("client", (client) =>
-      client.handle("Heartbeat", () => new Promise((resolve) => (finish = resolve))),
+      client.handle(
+        "Heartbeat",
+        () => new Promise<{ currentTime: string }>((resolve) => (finish = resolve)),
+      ),
     );
     const station = peers.client({ endpoint: url, identity: "CP-SLOW", protocols: ["ocpp1.6"] });
     await station.connect();

@@ -44,7 +44,7 @@ async function stationAndServer(options = {}) {
     throw new RPCNotSupportedError("not here");
   });
   // Never answers: the CSMS's call times out.
-  station.handle("TriggerMessage", () => new Promise(() => undefined));
+  station.handle("TriggerMessage", () => new Promise<never>(() => undefined));
   await station.connect();
   return { server, port, url, station, serverClient: await accepted };
 }
