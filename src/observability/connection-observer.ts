@@ -166,17 +166,17 @@ export class ConnectionObserver {
 
   private callCells(outbound: boolean, method: string, outcome: Outcome): CallCells {
     let byOutcome = this.byMethod.get(method);
+    let methodLabel = method;
     if (!byOutcome) {
-      const label = this.methodLabel(method);
-      byOutcome = this.byMethod.get(label) ?? [];
-      // Only admitted labels are kept: a station's made-up names share "other" uncached.
-      this.byMethod.set(label, byOutcome);
+      methodLabel = this.methodLabel(method, outcome === RESULT);
+      byOutcome = this.byMethod.get(methodLabel) ?? [];
+      // Kept under the label: a name that is not admitted shares "other", uncached.
+      this.byMethod.set(methodLabel, byOutcome);
     }
     const index = (outbound ? 3 : 0) + outcome;
     let cells = byOutcome[index];
     if (!cells) {
       const direction = outbound ? "out" : "in";
-      const methodLabel = this.methodLabel(method);
       const outcomeLabel = OUTCOMES[outcome];
       cells = {
         count: this.set.calls.cell({
@@ -196,7 +196,7 @@ export class ConnectionObserver {
     return cells;
   }
 
-  private methodLabel(method: string): string {
-    return this.set.methods.label(this.protocol, method);
+  private methodLabel(method: string, admit = false): string {
+    return this.set.methods.label(this.protocol, method, admit);
   }
 }

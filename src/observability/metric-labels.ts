@@ -14,14 +14,18 @@ const MAX_CUSTOM_METHODS = 64;
 export class MethodLabels {
   private readonly custom = new Set<string>();
 
-  /** `method` when it is an OCPP message of `protocol` or one of the first custom ones; else "other". */
-  label(protocol: string, method: string): string {
+  /**
+   * `method` when it is an OCPP message of `protocol` or an admitted custom one; else
+   * "other". `admit`: a call of it succeeded, so it may take one of the custom places (a
+   * station's made-up names, answered NotImplemented, never do).
+   */
+  label(protocol: string, method: string, admit: boolean): string {
     const known = (protocolDirections as Record<string, Record<string, string> | undefined>)[
       protocol
     ];
     if (known && Object.hasOwn(known, method)) return method;
     if (this.custom.has(method)) return method;
-    if (this.custom.size < MAX_CUSTOM_METHODS && method.length <= 64) {
+    if (admit && this.custom.size < MAX_CUSTOM_METHODS && method.length <= 64) {
       this.custom.add(method);
       return method;
     }

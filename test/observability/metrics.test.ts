@@ -133,8 +133,10 @@ describe("metrics: /metrics after known traffic", () => {
     expect(valueOf(samples, "ocpp_connections", { protocol: "ocpp1.6" }) ?? 0).toBe(0);
   });
 
-  it("labels methods outside the OCPP messages as themselves, up to a bound, then 'other'", async () => {
+  it("labels other methods as themselves once answered, up to 64, then 'other'", async () => {
     const { port, serverClient, station } = await stationAndServer();
+    // Made-up names the CSMS does not handle (NotImplemented) take no place.
+    for (let i = 0; i < 5; i++) await expect(station.call(`Junk${i}`, {})).rejects.toThrow();
     station.handle(() => ({}));
     for (let i = 0; i < 70; i++) await serverClient.call(`Custom${i}`, {});
     const { samples } = await scrape(port);
@@ -143,14 +145,25 @@ describe("metrics: /metrics after known traffic", () => {
     );
     expect(custom).toHaveLength(64);
     expect(custom.every((s) => s.value === 1)).toBe(true);
-    expect(
+    const other = (direction: string, outcome: string) =>
       valueOf(samples, "ocpp_calls_total", {
-        direction: "out",
+        direction,
         protocol: "ocpp1.6",
         method: "other",
-        outcome: "result",
+        outcome,
+      });
+    expect(other("out", "result")).toBe(6);
+    expect(other("in", "error")).toBe(5);
+    expect(
+      valueOf(samples, "ocpp_call_errors_total", {
+        direction: "in",
+        method: "other",
+        code: "NotImplemented",
       }),
-    ).toBe(6);
+    ).toBe(5);
+    expect(samplesOf(samples, "ocpp_calls_total").some((s) => s.labels.method === "Junk0")).toBe(
+      false,
+    );
   });
 
   it("counts rate-limited CALLs by what was done", async () => {
