@@ -40,6 +40,7 @@ export default tseslint.config(
       "src/integrations/**",
       "src/cluster/**",
       "src/adapters/**",
+      "src/observability/**",
     ],
     rules: {
       "no-restricted-imports": [

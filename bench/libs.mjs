@@ -15,12 +15,14 @@ const require = createRequire(import.meta.url);
 // build made elsewhere); the default is this repository's dist/.
 export const DIST =
   process.env.OCPP_WS_IO_DIST || fileURLToPath(new URL("../dist/index.js", import.meta.url));
-export const LIBS = ["bare", "ocpp-rpc", "ocpp-ws-io"];
+export const DEFAULT_LIBS = ["bare", "ocpp-rpc", "ocpp-ws-io"];
 
 // Other configurations of ocpp-ws-io's server, run when named in --libs (e.g.
 // --libs=ocpp-ws-io,ocpp-ws-io:no-logging --only=2): the server options each adds.
 // "ocpp-ws-io" itself is the default configuration (logging at info, pino on stdout).
 export const VARIANTS = {
+  // Prometheus metrics on (no scrapes during the window); also run by run.mjs --metrics.
+  "ocpp-ws-io+metrics": () => ({ metrics: true }),
   "ocpp-ws-io:no-logging": () => ({ logging: false }),
   // Every message logged as a JSON line into a file (asynchronous pino destination).
   "ocpp-ws-io:exchange-log": () => ({
@@ -35,7 +37,8 @@ export const VARIANTS = {
     },
   }),
 };
-export const ALL_LIBS = [...LIBS, ...Object.keys(VARIANTS)];
+export const LIBS = [...DEFAULT_LIBS, ...Object.keys(VARIANTS)];
+export const isOcppWsIo = (lib) => lib === "ocpp-ws-io" || Object.hasOwn(VARIANTS, lib);
 
 export const distExists = () => existsSync(DIST);
 
@@ -163,7 +166,7 @@ export async function createServer(
   if (lib === "ocpp-rpc") {
     const { RPCServer } = require("ocpp-rpc");
     server = new RPCServer({ protocols: ["ocpp1.6"], strictMode, callConcurrency, pingIntervalMs });
-  } else if (lib === "ocpp-ws-io" || VARIANTS[lib]) {
+  } else if (isOcppWsIo(lib)) {
     const { OCPPServer } = await loadOcppWsIo();
     server = new OCPPServer({
       protocols: ["ocpp1.6"],
@@ -251,7 +254,8 @@ export async function createClient(lib, { endpoint, identity, callConcurrency = 
   else if (lib === "ocpp-rpc") {
     const { RPCClient } = require("ocpp-rpc");
     client = new RPCClient(opts);
-  } else if (lib === "ocpp-ws-io") {
+  } else if (isOcppWsIo(lib)) {
+    // Metrics are a server option: the client is the same in both configurations.
     const { OCPPClient } = await loadOcppWsIo();
     client = new OCPPClient(opts);
   } else throw new Error(`unknown lib ${lib}`);

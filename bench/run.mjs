@@ -3,13 +3,13 @@
 // one run, each figure with its ratio to bare. See bench/README.md.
 //
 //   node bench/run.mjs [--quick] [--only=1,2,5] [--libs=bare,ocpp-rpc,ocpp-ws-io]
-//                      [--rounds=N] [--hold=SECONDS] [--timeout=SECONDS] [--verbose]
+//                      [--metrics] [--rounds=N] [--hold=SECONDS] [--timeout=SECONDS] [--verbose]
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startChild, killAll } from "./proc.mjs";
-import { ALL_LIBS, LIBS, distExists, DIST } from "./libs.mjs";
+import { DEFAULT_LIBS, LIBS, distExists, DIST, isOcppWsIo } from "./libs.mjs";
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const SERVER = here("./server.mjs");
@@ -26,7 +26,7 @@ const opt = (name) => {
 };
 if (opt("help")) {
   console.log(
-    "usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6,7] [--libs=bare,ocpp-rpc,ocpp-ws-io] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
+    "usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6,7] [--libs=bare,ocpp-rpc,ocpp-ws-io,ocpp-ws-io+metrics] [--metrics] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
   );
   process.exit(0);
 }
@@ -41,11 +41,13 @@ let libs = opt("libs")
   ? String(opt("libs"))
       .split(",")
       .map((s) => s.trim())
-  : [...LIBS];
+  : [...DEFAULT_LIBS];
+// --metrics: ocpp-ws-io with its `metrics` option on, beside ocpp-ws-io (for the on/off ratio)
+if (opt("metrics")) libs.push("ocpp-ws-io", "ocpp-ws-io+metrics");
 for (const l of libs)
-  if (!ALL_LIBS.includes(l)) throw new Error(`unknown lib '${l}' (known: ${ALL_LIBS.join(", ")})`);
+  if (!LIBS.includes(l)) throw new Error(`unknown lib '${l}' (known: ${LIBS.join(", ")})`);
 if (!libs.includes("bare")) libs.unshift("bare"); // bare is the denominator of every ratio
-libs = ALL_LIBS.filter((l) => libs.includes(l));
+libs = LIBS.filter((l) => libs.includes(l));
 
 const CFG = QUICK
   ? { warmupMs: 500, windowMs: 1200, rounds: 1, s5conns: 5000, s6target: 50000, s6holdMs: 15000 }
@@ -598,7 +600,7 @@ function table(results, shownLibs) {
 
 async function main() {
   const mach = machine();
-  const wantIo = libs.includes("ocpp-ws-io");
+  const wantIo = libs.some(isOcppWsIo);
   if (wantIo && !distExists())
     log(`note: ${DIST} not found; ocpp-ws-io runs will fail (build with npx tsup)`);
   const selected = SCENARIOS.filter((s) =>
@@ -663,6 +665,20 @@ async function main() {
       .map((l) => `  ${sc.id}${sc.sub ?? ""} ${l}: ${sc.byLib[l].error.split("\n")[0]}`),
   );
   if (failures.length) console.log("\nfailed:\n" + failures.join("\n"));
+  // Each other configuration of ocpp-ws-io against the default one, same run.
+  for (const variant of libs.filter((l) => l !== "ocpp-ws-io" && isOcppWsIo(l))) {
+    if (!libs.includes("ocpp-ws-io")) break;
+    console.log(`\n${variant} / ocpp-ws-io (same run):`);
+    for (const sc of results) {
+      const on = sc.byLib[variant]?.metrics;
+      const off = sc.byLib["ocpp-ws-io"]?.metrics;
+      if (!on || !off) continue;
+      const ratios = sc.metrics
+        .filter((m) => m.better && typeof on[m.key] === "number" && off[m.key] > 0)
+        .map((m) => `${m.label} ${(on[m.key] / off[m.key]).toFixed(2)}×`);
+      console.log(`  ${sc.id}${sc.sub ?? ""}. ${ratios.join(", ")}`);
+    }
+  }
   const s6r = results.find((r) => r.id === "6");
   if (s6r) {
     const info = Object.values(s6r.byLib).find((x) => x.metrics?.fdLimit)?.metrics;

@@ -28,7 +28,13 @@ export { InMemoryAdapter, InMemoryHub } from "./cluster/memory-adapter.js";
 export { IpcAdapter, serveClusterPrimary } from "./cluster/ipc-adapter.js";
 export type { BatchResult, PublishHandler } from "./cluster/router.js";
 export type { ServerStats } from "./cluster/server-cluster.js";
-export type { NodeStats } from "./server/clustered-server.js";
+export type { NodeStats, ServerState } from "./server/clustered-server.js";
+export {
+  createHealthHandler,
+  type HealthHandler,
+  type HealthHandlerOptions,
+} from "./observability/health.js";
+export type { MetricsOptions } from "./observability/metrics-options.js";
 export { getPackageIdent } from "./package-ident.js";
 export {
   SecurityProfile,

@@ -20,6 +20,7 @@ export {
   type CallEvent,
   type CallResultEvent,
   type CallErrorEvent,
+  type CallTimeoutEvent,
   type MessageEvent,
   type ResponseEvent,
   type OpenEvent,

@@ -39,6 +39,13 @@ export class EngineAdapter implements TransportListener, OutboundHost, PingHost 
     this.engine.checkIdle();
   }
 
+  onTimeout(call: PendingCall): void {
+    if (this.engine.listenerCount("callTimeout")) {
+      const { id: messageId, method, params, timeoutMs } = call;
+      this.engine.emit("callTimeout", { messageId, method, params, timeoutMs });
+    }
+  }
+
   onMessage(data: RawFrame, isBinary: boolean): void {
     receiveFrame(this.engine, data, isBinary);
   }

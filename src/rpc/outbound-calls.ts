@@ -15,6 +15,8 @@ export interface OutboundHost {
   transmit(call: PendingCall, id: string): Error | undefined;
   /** No call is in flight any more (close() with awaitPending waits for this). */
   onIdle(): void;
+  /** `call` got no answer within its timeout (told before it rejects). */
+  onTimeout(call: PendingCall): void;
 }
 
 /** How many ids of calls given up on (timeout, abort, noReply) are remembered, so that their
@@ -161,6 +163,7 @@ export class OutboundCalls {
     call.timer = undefined;
     this.forget(call.id);
     this.settle(call);
+    this.host.onTimeout(call);
     call.reject(new TimeoutError(`Call '${call.method}' timed out after ${call.timeoutMs} ms`));
   }
 

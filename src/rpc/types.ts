@@ -151,6 +151,14 @@ export interface CallErrorEvent {
   error: RPCError;
 }
 
+/** One of our calls got no answer within its timeout (it rejects with TimeoutError). */
+export interface CallTimeoutEvent {
+  messageId: string;
+  method: string;
+  params: unknown;
+  timeoutMs: number;
+}
+
 export interface ResponseEvent {
   outbound: boolean;
   payload: OCPPMessage;
@@ -227,6 +235,7 @@ export interface ClientEvents {
   callResult: [event: CallResultEvent];
   callError: [event: CallErrorEvent];
   callResultError: [event: CallResultErrorEvent];
+  callTimeout: [event: CallTimeoutEvent];
   send: [event: SendEvent];
   response: [event: ResponseEvent];
   badMessage: [event: BadMessageEvent];

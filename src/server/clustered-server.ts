@@ -5,8 +5,13 @@ import { ServerCluster, type ClusterStation, type ServerStats } from "../cluster
 import type { CallOptions } from "../rpc/types.js";
 import type { ServerEvents } from "./ocpp-server.js";
 
+/** Whether a server accepts stations: "open" until close() is called, then "closing", then "closed". */
+export type ServerState = "open" | "closing" | "closed";
+
 /** server.stats(): the cluster layer's figures plus the process's own. */
 export interface NodeStats extends ServerStats {
+  /** Accepting stations, or closing (close() waits for them) or closed. */
+  state: ServerState;
   /** Stations connected to this node (seed 002 name; same as activeSessions). */
   connectedClients: number;
   /** CPU time this process used since it started (microseconds, user and system). */
@@ -36,6 +41,8 @@ export abstract class ClusteredServer<P extends string> extends EventEmitter<Ser
   protected abstract parkedSessions(): number;
   /** The default timeout of a routed call (the server's callTimeoutMs). */
   protected abstract callTimeoutMs(): number;
+  /** Whether the server accepts stations (for stats() and the readiness endpoint). */
+  protected abstract serverState(): ServerState;
 
   /**
    * Joins a cluster through `adapter` (a second call replaces the first; `null` leaves).
@@ -82,11 +89,16 @@ export abstract class ClusteredServer<P extends string> extends EventEmitter<Ser
   }
 
   /**
-   * This node right now: sessions, sockets, memory, CPU, uptime, pid (and cluster view).
+   * This node right now: state, sessions, sockets, memory, CPU, uptime, pid (and cluster view).
    * `connectedClients` equals `activeSessions` (one session per connected station).
    */
   stats(): NodeStats {
     const stats = this.cluster.stats();
-    return { ...stats, connectedClients: stats.activeSessions, cpuUsage: process.cpuUsage() };
+    return {
+      ...stats,
+      state: this.serverState(),
+      connectedClients: stats.activeSessions,
+      cpuUsage: process.cpuUsage(),
+    };
   }
 }

@@ -15,6 +15,8 @@ import type { ResolvedServerOptions } from "./server-options.js";
 
 /** What the HTTP(S) server that listen() makes reports to the OCPPServer. */
 export interface ListenServerHost {
+  /** Answers a plain (non-upgrade) request, e.g. a health endpoint; false: it gets a 404. */
+  answer(request: IncomingMessage, response: ServerResponse): boolean;
   securityEvent(
     type: SecurityEventType,
     identity: string | undefined,
@@ -58,6 +60,12 @@ export function createListenServer(
     addresses.get(socket) ??
     addresses.get((socket as TlsSocketParent)._parent ?? socket);
 
+  const answerRequest = (request: IncomingMessage, response: ServerResponse) => {
+    response.setHeader("Server", getPackageIdent());
+    if (host.answer(request, response)) return;
+    response.statusCode = 404;
+    response.end();
+  };
   let tls: HttpsServer | undefined;
   let server: HttpServer;
   if (securityProfileRequirements(options.securityProfile).usesTls) {
@@ -67,14 +75,14 @@ export function createListenServer(
         ...httpOptions,
         handshakeTimeout: timeoutMs,
       },
-      answerNotFound,
+      answerRequest,
     );
     tls.on("tlsClientError", (err: Error, socket: Duplex) =>
       host.securityEvent("TLS_ERROR", undefined, addressOf(socket), err.message),
     );
     server = tls;
   } else {
-    server = createHttpServer(httpOptions, answerNotFound);
+    server = createHttpServer(httpOptions, answerRequest);
   }
   // Before anything can fail: the raw TCP socket still knows its peer here.
   server.on("connection", (socket: Socket) => addresses.set(socket, socket.remoteAddress));
@@ -144,12 +152,6 @@ function headerPhaseLimits(timeoutMs: number) {
 /** The server-side TLS socket's wrapped TCP socket (Node sets it; not in the typings). */
 interface TlsSocketParent {
   _parent?: object;
-}
-
-function answerNotFound(_request: IncomingMessage, response: ServerResponse): void {
-  response.setHeader("Server", getPackageIdent());
-  response.statusCode = 404;
-  response.end();
 }
 
 /**

@@ -48,7 +48,9 @@ import {
 } from "./server-options.js";
 import { noCommonSubprotocol, runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
 import type { ClusterStation } from "../cluster/server-cluster.js";
-import { ClusteredServer } from "./clustered-server.js";
+import { ClusteredServer, type ServerState } from "./clustered-server.js";
+import { createHealthHandler } from "../observability/health.js";
+import { metricsOf, planMetrics } from "../observability/metrics.js";
 import { rateLimitMiddleware, type RateLimitExceededEvent } from "../traffic/rate-limit.js";
 import {
   createListenServer,
@@ -169,6 +171,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
       );
     }
     this.useOptions(this.options);
+    planMetrics(this, this.options)();
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
     this.wss = this.makeWebSocketServer();
     this.sessions = new SessionStore(this.options.sessionTtlMs);
@@ -206,7 +209,9 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
           this.emit("upgradeError", { error, socket, request });
       },
     };
+    const health = createHealthHandler(this);
     this.listenHost = {
+      answer: (request, response) => this.options.healthEndpoint && health(request, response),
       securityEvent: (type, identity, remoteAddress, reason, status) =>
         this.securityEvent(type, identity, remoteAddress, reason, status),
       error: (err) => {
@@ -275,9 +280,11 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     const next = resolveServerOptions("reconfigure()", options, this.options);
     const running = { http: this.httpServers, tls: this.tlsServers };
     const applyToRunning = planListenReconfigure(running, this.options, next, options.tls);
+    const startMetrics = planMetrics(this, next);
     const previous = this.options;
     this.useOptions(next);
     applyToRunning();
+    startMetrics();
     // ws reads its limits when it is made: a new one for the upgrades to come.
     if (
       next.maxPayloadBytes !== previous.maxPayloadBytes ||
@@ -366,6 +373,11 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     return this.options.rpc.callTimeoutMs;
   }
 
+  protected serverState(): ServerState {
+    if (this.state === ConnectionState.OPEN) return "open";
+    return this.state === ConnectionState.CLOSING ? "closing" : "closed";
+  }
+
   /**
    * Calls a method on the connected station `identity`, like its client's call(); rejects
    * with ConnectionClosedError when no such station is connected here. With an adapter, a
@@ -451,7 +463,8 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
 
   /**
    * Listens on `port` (0: any free port) and `host`, with an HTTP server (HTTPS for security
-   * profiles 2 and 3) that answers plain requests with 404. Resolves with that server. With
+   * profiles 2 and 3) that answers plain requests with 404 (but /health, /ready and /metrics
+   * with `healthEndpoint`). Resolves with that server. With
    * `options.server`, attaches to that server instead and resolves with it.
    */
   async listen(port?: number, host?: string, options: ListenOptions = {}): Promise<HttpServer> {
@@ -461,6 +474,8 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
       options.server.on("upgrade", this.boundHandleUpgrade);
       return options.server;
     }
+    // Metrics count from the first station on, and /metrics answers at once.
+    await metricsOf(this);
     const { server: httpServer, tls } = createListenServer(
       this.options,
       this.listenHost,

@@ -33,6 +33,11 @@ import {
   type ResolvedLogging,
 } from "../observability/logging-config.js";
 import {
+  resolveMetrics,
+  type MetricsOptions,
+  type MetricsSettings,
+} from "../observability/metrics-options.js";
+import {
   checkServerSecurity,
   isSecurityProfile,
   SecurityProfile,
@@ -96,6 +101,16 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
   logging?: LoggingConfig | false;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
+  /**
+   * The servers listen() creates answer GET /health, /ready and /metrics (see
+   * createHealthHandler); turns `metrics` on when it is not set. Default false.
+   */
+  healthEndpoint?: boolean;
+  /**
+   * Prometheus metrics with prom-client (loaded only when on): `true` registers them in a
+   * Registry of the server's own, `{ registry }` in yours. Default false.
+   */
+  metrics?: MetricsOptions;
 }
 
 /** The server's own options (the rest are the engine's RpcOptions, inherited by every client). */
@@ -118,6 +133,8 @@ export interface ResolvedServerOptions {
   logging: ResolvedLogging | undefined;
   rateLimit: ResolvedRateLimit<OCPPServerClient> | undefined;
   wssOptions: WsServerOptions;
+  healthEndpoint: boolean;
+  metrics: MetricsSettings | false;
 }
 
 /** One server option: default, check, and how a given value becomes the resolved one. */
@@ -198,6 +215,12 @@ const SERVER_OPTIONS: {
     resolve: (v) => resolveLogging("logging", v),
   },
   wssOptions: { default: {}, check: checkObject },
+  healthEndpoint: { default: false, check: checkBoolean },
+  metrics: {
+    default: false,
+    check: () => undefined, // resolveMetrics checks each field, naming it
+    resolve: (v) => resolveMetrics(v),
+  },
 };
 
 const SERVER_OPTION_KEYS = new Set<string>([...RPC_OPTION_KEYS, ...Object.keys(SERVER_OPTIONS)]);

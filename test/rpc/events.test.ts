@@ -3,6 +3,7 @@ import {
   createRPCError,
   NOREPLY,
   RPCNotSupportedError,
+  TimeoutError,
   type CallErrorEvent,
   type CallEvent,
   type CallResultEvent,
@@ -15,6 +16,7 @@ import {
   clientAndBareServer,
   expectHeartbeatRoundTrip,
   heartbeat,
+  nextEvent,
   record,
 } from "./wire.js";
 
@@ -129,5 +131,17 @@ describe("crossing calls", () => {
     expect(await peer.nextJson()).toEqual([3, frame[1], { configurationKey: [] }]);
     peer.send([3, frame[1], { currentTime: "2024-01-01T00:00:00.000Z" }]);
     await expect(outbound).resolves.toEqual({ currentTime: "2024-01-01T00:00:00.000Z" });
+  });
+
+  it("emits 'callTimeout' (not 'callError') for a call that rejects with TimeoutError", async () => {
+    const { client, peer } = await clientAndBareServer(peers);
+    const errors = record(client, "callError");
+    const timedOut = nextEvent(client, "callTimeout");
+    const call = client.call("Heartbeat", {}, { timeoutMs: 30 });
+    const frame = await peer.nextJson();
+    const [event] = await timedOut;
+    expect(event).toEqual({ messageId: frame[1], method: "Heartbeat", params: {}, timeoutMs: 30 });
+    await expect(call).rejects.toBeInstanceOf(TimeoutError);
+    expect(errors).toEqual([]);
   });
 });
