@@ -81,6 +81,13 @@ export default tseslint.config(
     },
   },
   {
+    // The browser example runs in a page: browser globals instead of Node's.
+    files: ["examples/browser-station/**/*.mjs"],
+    languageOptions: {
+      globals: { document: "readonly", location: "readonly", URLSearchParams: "readonly" },
+    },
+  },
+  {
     files: ["test/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",

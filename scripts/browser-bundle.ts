@@ -18,11 +18,13 @@ const APP_SOURCE = "app.js";
 
 /**
  * The budget of a page that imports only BrowserOCPPClient: what it loads up front, minified,
- * each file gzip -9. It measured 16.2 KB when set (engine with middleware, close sequence and
- * containment); the goal is 10 KB, which needs a smaller engine for the browser (the engine
- * files are about 9 KB of it, the direction tables 1.5 KB, eventemitter3 0.9 KB).
+ * each file gzip -9. It measured 14.5 KB when set (14,825 bytes), after the CSMS's direction
+ * list, the keep-alive pinger, the JSON Schema meta-schema and the error catalogue left the
+ * browser graph and eventemitter3 gave way to rpc/emitter.ts. The goal is 10 KB; most of what
+ * is left is the shared engine itself (its error messages are about 7.5 KB of the 46 KB
+ * minified), the middleware pipeline 0.8 KB gzip.
  */
-export const PLAIN_CLIENT_GZIP_BUDGET = 17 * 1024;
+export const PLAIN_CLIENT_GZIP_BUDGET = 15 * 1024;
 
 export interface BundleSize {
   readonly raw: number;

@@ -437,6 +437,16 @@ async function generateProtocol(spec: ProtocolSpec, version: string): Promise<st
       [...methods.keys()].map((m) => `  ${m}: ${JSON.stringify(directions[m])},`).join("\n") +
       `\n} as const satisfies Record<${directionKeys}, "station" | "csms" | "both">;`,
   );
+  // One list per side of the methods only that side sends: a role bundles its own list alone
+  // (the browser entry carries the station's, not the whole table above).
+  const only = (side: "station" | "csms") =>
+    [...methods.keys()].filter((m) => directions[m] === side);
+  parts.push(
+    `/** The ${spec.protocol} messages only a charging station sends (a station never receives them). */\n` +
+      `export const ${V}StationOnly: readonly string[] = ${JSON.stringify(only("station"))};\n\n` +
+      `/** The ${spec.protocol} messages only a CSMS sends (a CSMS never receives them). */\n` +
+      `export const ${V}CsmsOnly: readonly string[] = ${JSON.stringify(only("csms"))};`,
+  );
   parts.push(
     `/** The ${spec.protocol} CALL methods a charging station may send. */\n` +
       `export type ${T}StationMethods = ${union(callMethods.filter(sends("station")))};\n\n` +
@@ -491,7 +501,9 @@ async function generateIndex(version: string): Promise<void> {
   const lines = [
     header("index of the generated modules", version) +
       'import type { JSONSchemaObject } from "./json-schema.js";',
-    'export { jsonSchemaDraft06, type JSONSchemaObject } from "./json-schema.js";',
+    // The meta-schema value stays out of this index: the browser entry reaches the index, and
+    // only the validator (loaded on demand) needs the meta-schema.
+    'export type { JSONSchemaObject } from "./json-schema.js";',
     ...modules.map((p) => `export * as ${p.typePrefix} from "${p.module}";`),
   ];
   for (const p of modules) {
@@ -499,7 +511,7 @@ async function generateIndex(version: string): Promise<void> {
       ? `, type ${p.typePrefix}SendMethods, type ${p.typePrefix}StationSendMethods, type ${p.typePrefix}CsmsSendMethods`
       : "";
     lines.push(
-      `import { ${p.valuePrefix}Directions, type ${p.typePrefix}Methods, type ${p.typePrefix}StationMethods, type ${p.typePrefix}CsmsMethods${send} } from "${p.module}";`,
+      `import { ${p.valuePrefix}Directions, ${p.valuePrefix}StationOnly, ${p.valuePrefix}CsmsOnly, type ${p.typePrefix}Methods, type ${p.typePrefix}StationMethods, type ${p.typePrefix}CsmsMethods${send} } from "${p.module}";`,
       `export { ${p.valuePrefix}Directions, type ${p.typePrefix}Methods, type ${p.typePrefix}StationMethods, type ${p.typePrefix}CsmsMethods${send} };`,
     );
   }
@@ -523,6 +535,8 @@ async function generateIndex(version: string): Promise<void> {
     ),
     "/** The OCPP subprotocols with generated types and schemas. */\nexport type GeneratedProtocol = keyof OCPPProtocolMethods;",
     `/** Who may initiate each message, per subprotocol. */\nexport const protocolDirections = {\n${modules.map((p) => `  ${JSON.stringify(p.protocol)}: ${p.valuePrefix}Directions,`).join("\n")}\n} as const;`,
+    `/** The messages only a charging station sends, per subprotocol (see rpc/direction.ts). */\nexport const stationOnlyMessages: { readonly [P in GeneratedProtocol]: readonly string[] } = {\n${modules.map((p) => `  ${JSON.stringify(p.protocol)}: ${p.valuePrefix}StationOnly,`).join("\n")}\n};`,
+    `/** The messages only a CSMS sends, per subprotocol (see rpc/direction.ts). */\nexport const csmsOnlyMessages: { readonly [P in GeneratedProtocol]: readonly string[] } = {\n${modules.map((p) => `  ${JSON.stringify(p.protocol)}: ${p.valuePrefix}CsmsOnly,`).join("\n")}\n};`,
     `/** Loads the JSON schemas of a subprotocol: a module of their own, imported only when strict mode needs them. */\nexport const protocolSchemaLoaders: { readonly [P in GeneratedProtocol]: () => Promise<readonly JSONSchemaObject[]> } = {\n${modules.map((p) => `  ${JSON.stringify(p.protocol)}: () => import("./${p.file}.schemas.js").then((m) => m.schemas),`).join("\n")}\n};`,
   );
   await emit(

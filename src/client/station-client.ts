@@ -1,3 +1,4 @@
+import { STATION_ROLE } from "../rpc/direction.js";
 import { RpcEngine } from "../rpc/engine.js";
 import { mergeRpcOptions, rejectUnknownOptions, RPC_DEFAULTS } from "../rpc/options.js";
 import { checkStrictValidators } from "../rpc/strict-mode.js";
@@ -56,7 +57,7 @@ export class StationClient<P extends string = string> extends RpcEngine<
     super(connection.identity, mergeRpcOptions(RPC_DEFAULTS, options));
     checkStrictValidators(component, this.rpcOptions, connection.protocols);
     this.connection = connection;
-    this.role = "station";
+    this.role = STATION_ROLE;
     this.reconnector = new Reconnector(this, connector, () => this.connection);
     this.lifecycle = this.reconnector;
     this.applyQueuePolicy();

@@ -5,7 +5,7 @@ import type {
   OnModuleInit,
 } from "@nestjs/common";
 import type { DiscoveryService, HttpAdapterHost, MetadataScanner } from "@nestjs/core";
-import { checkHandlerDirection } from "../rpc/direction.js";
+import { checkHandlerDirection, CSMS_ROLE } from "../rpc/direction.js";
 import type { CallHandler } from "../rpc/types.js";
 import type { OCPPServer } from "../server/ocpp-server.js";
 import type { OCPPServerClient } from "../server/ocpp-server-client.js";
@@ -123,7 +123,7 @@ function checkGatewayMethod(
 ): void {
   if (protocol === undefined) return;
   try {
-    checkHandlerDirection("csms", method, [protocol]);
+    checkHandlerDirection(CSMS_ROLE, method, [protocol]);
   } catch (err) {
     throw new TypeError(
       `@OcppMessageEvent("${protocol}", "${method}") on ${gateway}.${methodName}: ${(err as Error).message}`,

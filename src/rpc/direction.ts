@@ -1,7 +1,20 @@
-import { protocolDirections, type GeneratedProtocol } from "../generated/index.js";
+import { csmsOnlyMessages, stationOnlyMessages } from "../generated/index.js";
 
-/** The side of the connection: the charging station (client) or the CSMS (server). */
-export type Role = "station" | "csms";
+/**
+ * A side of the connection as handle() sees it: the generated messages only this side sends,
+ * per subprotocol, and what its peer is called in the error. Each role module imports its own
+ * table only, so the browser client carries the station's list and not the CSMS's.
+ */
+export interface Role {
+  readonly ownMessages: { readonly [protocol: string]: readonly string[] };
+  readonly peer: string;
+}
+
+/** The charging station (the WebSocket client). */
+export const STATION_ROLE: Role = { ownMessages: stationOnlyMessages, peer: "the CSMS" };
+
+/** The CSMS (the server). */
+export const CSMS_ROLE: Role = { ownMessages: csmsOnlyMessages, peer: "a station" };
 
 /**
  * Refuses a handler that can never run: a method of the generated OCPP messages that only
@@ -15,13 +28,10 @@ export function checkHandlerDirection(
 ): void {
   if (role === undefined || protocols.length === 0) return;
   for (const protocol of protocols) {
-    if (!Object.hasOwn(protocolDirections, protocol)) return;
-    const directions = protocolDirections[protocol as GeneratedProtocol] as Record<string, string>;
-    const sender = directions[method];
-    if (sender === undefined || sender === "both" || sender !== role) return;
+    if (!Object.hasOwn(role.ownMessages, protocol)) return;
+    if (!role.ownMessages[protocol]!.includes(method)) return;
   }
-  const peer = role === "station" ? "the CSMS" : "a station";
   throw new TypeError(
-    `handle('${method}'): ${method} is never sent by ${peer} in ${protocols.join(", ")}; this side sends it`,
+    `handle('${method}'): ${method} is never sent by ${role.peer} in ${protocols.join(", ")}; this side sends it`,
   );
 }

@@ -1,7 +1,7 @@
-import type { EventEmitter } from "eventemitter3";
 import type { ProtocolFamily } from "../protocol/version.js";
 import type { Transport } from "../transport/transport.js";
 import type { Validator } from "../validation/index.js";
+import type { EventEmitter } from "./emitter.js";
 import type { HandlerRegistry } from "./handler-registry.js";
 import type { InboundCall } from "./inbound-call.js";
 import type { MessagePipeline } from "./middleware.js";

@@ -1,4 +1,3 @@
-import { EventEmitter } from "eventemitter3";
 import { ConnectionClosedError } from "../protocol/errors.js";
 import { protocolFamily, type ProtocolFamily } from "../protocol/version.js";
 import type { KeepAliveSweeper } from "../transport/keep-alive.js";
@@ -12,8 +11,9 @@ import { finishClose, startClose, type ConnectionLifecycle } from "./connection-
 import { toError } from "./contain.js";
 import { checkHandlerDirection, type Role } from "./direction.js";
 import { EngineAdapter } from "./engine-adapter.js";
+import { EventEmitter, type EventArgs, type EventName } from "./emitter.js";
 import { HandlerRegistry } from "./handler-registry.js";
-import { KeepAlivePinger } from "./keep-alive-pinger.js";
+import type { KeepAlivePinger } from "./keep-alive-pinger.js";
 import type { InboundCall } from "./inbound-call.js";
 import { emptyInbound } from "./inbound/dispatcher.js";
 import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.js";
@@ -138,9 +138,9 @@ export class RpcEngine<
   }
 
   /** A listener that throws is the application's bug: reported as 'error', never thrown into the socket. */
-  override emit<E extends EventEmitter.EventNames<ClientEvents>>(
+  override emit<E extends EventName<ClientEvents>>(
     event: E,
-    ...args: EventEmitter.EventArgs<ClientEvents, E>
+    ...args: EventArgs<ClientEvents, E>
   ): boolean {
     try {
       return super.emit(event, ...args);
@@ -511,7 +511,7 @@ export class RpcEngine<
   private startKeepAlive(): void {
     const sweeper = this.keepAliveSweeper;
     if (!sweeper) return;
-    (this.pinger ??= new KeepAlivePinger(this.listener, sweeper)).start();
+    (this.pinger ??= sweeper.pinger(this.listener)).start();
   }
 
   /** @internal */

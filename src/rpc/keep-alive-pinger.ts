@@ -1,5 +1,10 @@
-import { jitteredInterval, type KeepAliveSweeper } from "../transport/keep-alive.js";
+import type { KeepAliveSweeper } from "../transport/keep-alive.js";
 import type { Transport } from "../transport/transport.js";
+
+/** A ping interval with ±25% random jitter, so thousands of stations don't ping in step. */
+export function jitteredInterval(intervalMs: number): number {
+  return intervalMs * (0.75 + Math.random() * 0.5);
+}
 
 /** What the pinger needs from its engine. */
 export interface PingHost {

@@ -1,7 +1,7 @@
-import { EventEmitter } from "eventemitter3";
 import type { AdapterMetrics, ClusterOptions, EventAdapterInterface } from "../cluster/contract.js";
 import type { BatchResult, PublishHandler } from "../cluster/router.js";
 import { ServerCluster, type ClusterStation, type ServerStats } from "../cluster/server-cluster.js";
+import { EventEmitter } from "../rpc/emitter.js";
 import type { CallOptions } from "../rpc/types.js";
 import type { ServerEvents } from "./ocpp-server.js";
 

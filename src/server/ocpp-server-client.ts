@@ -1,3 +1,4 @@
+import { CSMS_ROLE } from "../rpc/direction.js";
 import { RpcEngine } from "../rpc/engine.js";
 import type { MiddlewareStack } from "../rpc/middleware.js";
 import type { OpenEvent, RpcOptions } from "../rpc/types.js";
@@ -52,7 +53,7 @@ export class OCPPServerClient<P extends string = string, S = SessionData> extend
     this.handshake = new AcceptedHandshake(handshake);
     this.session = session;
     this.keepAliveSweeper = sweeper;
-    this.role = "csms";
+    this.role = CSMS_ROLE;
     this.setProtocol(transport.protocol || undefined);
     this.attachTransport(transport);
   }

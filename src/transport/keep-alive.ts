@@ -1,3 +1,4 @@
+import { KeepAlivePinger, type PingHost } from "../rpc/keep-alive-pinger.js";
 import { PhaseRing } from "./phase-ring.js";
 
 /** Something the sweeper visits: decides by itself whether a ping or a drop is due. */
@@ -40,6 +41,14 @@ export class KeepAliveSweeper {
     this.tickMs = tickMs;
     this.setSlots();
     if (this.timer) this.retime(true);
+  }
+
+  /**
+   * A keep-alive for one connection, ticked by this sweeper. Made here rather than by the
+   * engine, so that only the roles that can ping (Node) carry the pinger.
+   */
+  pinger(host: PingHost): KeepAlivePinger {
+    return new KeepAlivePinger(host, this);
   }
 
   /** Starts visiting `target` (again, at a fresh phase, if it was already there). */
@@ -95,9 +104,4 @@ export class KeepAliveSweeper {
     this.timer = undefined;
     this.periodMs = 0;
   }
-}
-
-/** A ping interval with ±25% random jitter, so thousands of stations don't ping in step. */
-export function jitteredInterval(intervalMs: number): number {
-  return intervalMs * (0.75 + Math.random() * 0.5);
 }

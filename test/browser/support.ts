@@ -30,6 +30,24 @@ const PAGE_SCRIPT = [
   'document.title = "ready";',
 ].join("\n");
 
+/** A page the harness serves: a module script (bundled like a user's app) and its HTML. */
+export interface HarnessApp {
+  /** The module's source, importing from "ocpp-ws-io/browser". */
+  readonly script: string;
+  /** The page, given the path of the bundled script. */
+  html(scriptPath: string): string;
+  /** Whether newPage() waits for the script to set the title "ready" (the test page does). */
+  readonly signalsReady: boolean;
+}
+
+/** The test page: the whole entry on `window.ocpp`. */
+const TEST_APP: HarnessApp = {
+  script: PAGE_SCRIPT,
+  html: (scriptPath) =>
+    `<!doctype html><meta charset="utf-8"><script type="module" src="/${scriptPath}"></script>`,
+  signalsReady: true,
+};
+
 /** What a page did that a test may assert on. */
 export interface PageRecord {
   readonly page: Page;
@@ -44,6 +62,9 @@ export interface PageRecord {
  * bundled test page (the app file plus the chunks strict mode loads with import()).
  */
 export class BrowserHarness {
+  /** `app`: the page to serve; by default the test page with the whole entry on `window.ocpp`. */
+  constructor(private readonly app: HarnessApp = TEST_APP) {}
+
   /** Every path the page server was asked for, in order (tests open one page at a time). */
   private readonly requests: string[] = [];
   private pageServer: Server | undefined;
@@ -72,14 +93,9 @@ export class BrowserHarness {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: apt-get install chromium (as .ci/run does)`);
     }
-    const bundle = await bundleBrowserApp(PAGE_SCRIPT, { minify: false });
+    const bundle = await bundleBrowserApp(this.app.script, { minify: false });
     const files = new Map<string, Uint8Array>(bundle.files);
-    files.set(
-      "index.html",
-      new TextEncoder().encode(
-        `<!doctype html><meta charset="utf-8"><script type="module" src="/${bundle.app}"></script>`,
-      ),
-    );
+    files.set("index.html", new TextEncoder().encode(this.app.html(bundle.app)));
     const pageServer = createServer((req, res) => {
       const name = (req.url ?? "/").split("?")[0]!.slice(1) || "index.html";
       this.requests.push(name);
@@ -113,14 +129,14 @@ export class BrowserHarness {
     });
   }
 
-  /** A new tab with the test page loaded and `window.ocpp` ready. */
-  async newPage(): Promise<PageRecord> {
+  /** A new tab with the page loaded (`search`: its query string, "?csms=…"). */
+  async newPage(search = ""): Promise<PageRecord> {
     const page = await this.context!.newPage();
     const errors: Error[] = [];
     page.on("pageerror", (err) => errors.push(err));
     const from = this.requests.length;
-    await page.goto(this.pageUrl);
-    await page.waitForFunction(() => document.title === "ready");
+    await page.goto(this.pageUrl + search);
+    if (this.app.signalsReady) await page.waitForFunction(() => document.title === "ready");
     return { page, errors, fetched: () => this.requests.slice(from) };
   }
 

@@ -7,7 +7,13 @@ import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeImportsOf } from "../../scripts/browser-bundle.js";
+import type { OCPPServerClient } from "../../src/index.js";
+import { BrowserHarness } from "../browser/support.js";
+import { waitFor } from "../helpers/events.js";
+import { Peers } from "../helpers/peers.js";
+import { RedisServer } from "../helpers/redis-server.js";
 
 const run = promisify(execFile);
 const root = new URL("../..", import.meta.url).pathname;
@@ -19,7 +25,12 @@ interface Example {
   command: [string, ...string[]];
   /** Lines (or parts of lines) the example must print, in this order. */
   prints: Array<string | RegExp>;
+  /** Environment variables the example reads (e.g. where its Redis server is). */
+  env?: () => Record<string, string>;
 }
+
+/** The Redis server the clustering example runs against (started by beforeAll). */
+let redis: RedisServer | undefined;
 
 const node = (file: string): [string, ...string[]] => [process.execPath, file];
 
@@ -131,17 +142,37 @@ const EXAMPLES: Example[] = [
     ],
   },
   {
+    file: "examples/cluster-redis.mjs",
+    command: node("examples/cluster-redis.mjs"),
+    env: () => ({ REDIS_URL: redis!.url }),
+    prints: [
+      /^node A listening on ws:\/\/127\.0\.0\.1:\d+$/,
+      /^node B listening on ws:\/\/127\.0\.0\.1:\d+$/,
+      "node A: CP001 connected",
+      "station: Reset (Immediate) asked",
+      "node B: Reset on CP001 (held by node A): Accepted",
+      "cluster stopped",
+    ],
+  },
+  {
     file: "examples/demo.mjs",
     command: node("examples/demo.mjs"),
     prints: [/refused: HTTP 401$/, /CS-201 +boot Accepted/, /CSMS +stopped$/],
   },
 ];
 
+/** The page examples: bundled for the browser and run in Chromium (below), not by Node. */
+const BROWSER_STATION = "examples/browser-station/station.mjs";
+
 /** Runs `command` from the repository root; resolves with its output and exit code. */
-async function runExample(command: [string, ...string[]]) {
+async function runExample(command: [string, ...string[]], env: Record<string, string> = {}) {
   const [file, ...args] = command;
   try {
-    const { stdout, stderr } = await run(file, args, { cwd: root, timeout: 60_000 });
+    const { stdout, stderr } = await run(file, args, {
+      cwd: root,
+      timeout: 60_000,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string; signal?: string };
@@ -166,11 +197,13 @@ function expectInOrder(stdout: string, prints: Array<string | RegExp>): void {
   }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(join(root, "dist/index.js"))) {
     throw new Error("The examples run against the built package: run `npm run build` first");
   }
+  redis = await RedisServer.start();
 });
+afterAll(() => redis?.close());
 
 describe("examples/", () => {
   it("has a smoke test for every example", () => {
@@ -178,11 +211,12 @@ describe("examples/", () => {
       .filter((f) => /\.(mjs|ts)$/.test(f) && f !== "certs.mjs")
       .map((f) => `examples/${f}`)
       .sort();
-    expect(files).toEqual(EXAMPLES.map((e) => e.file).sort());
+    expect(files).toEqual([...EXAMPLES.map((e) => e.file), BROWSER_STATION].sort());
   });
 
   it("imports the package by its name, as a user would", () => {
-    for (const { file } of EXAMPLES.filter((e) => e.file !== "examples/demo.mjs")) {
+    const files = [...EXAMPLES.map((e) => e.file), BROWSER_STATION];
+    for (const file of files.filter((f) => f !== "examples/demo.mjs")) {
       const source = readFileSync(join(root, file), "utf8");
       const specifiers = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]!);
       expect(
@@ -198,7 +232,7 @@ describe("examples/", () => {
 
   for (const example of EXAMPLES) {
     it(`${example.file} runs to completion`, async () => {
-      const { code, stdout, stderr } = await runExample(example.command);
+      const { code, stdout, stderr } = await runExample(example.command, example.env?.());
       expect(code, `exit code; stderr:\n${stderr}`).toBe(0);
       expectInOrder(stdout, example.prints);
     }, 60_000);
@@ -208,4 +242,62 @@ describe("examples/", () => {
     const { code, stdout } = await runExample([tsc, "-p", "examples/nestjs/tsconfig.json"]);
     expect(code, stdout).toBe(0);
   }, 60_000);
+});
+
+describe(BROWSER_STATION, () => {
+  const source = readFileSync(join(root, BROWSER_STATION), "utf8");
+  const pageHtml = readFileSync(join(root, "examples/browser-station/index.html"), "utf8");
+  // The page as the folder's README bundles it: esbuild, platform browser, code splitting.
+  const harness = new BrowserHarness({
+    script: source,
+    html: (scriptPath) => pageHtml.replace('src="dist/station.js"', `src="/${scriptPath}"`),
+    signalsReady: false,
+  });
+  const peers = new Peers();
+
+  beforeAll(() => harness.start(), 60_000);
+  afterAll(async () => {
+    await harness.stop();
+    await peers.closeAll();
+  }, 30_000);
+
+  it("bundles for the browser with no Node-only module in its graph", async () => {
+    expect(pageHtml).toContain('src="dist/station.js"');
+    expect(await nodeImportsOf(BROWSER_STATION)).toEqual([]);
+  });
+
+  it("runs in Chromium against a real CSMS: boot, heartbeat, and a Reset from the CSMS", async () => {
+    const { server, url } = await peers.server({ protocols: ["ocpp1.6"] });
+    server.on("client", (client) => {
+      client.handle("BootNotification", () => ({
+        status: "Accepted",
+        currentTime: new Date().toISOString(),
+        interval: 300,
+      }));
+      client.handle("Heartbeat", () => ({ currentTime: "2026-01-01T00:00:00.000Z" }));
+    });
+    const connected = waitFor<OCPPServerClient>(server, "client", 10_000);
+    const tab = await harness.newPage(`?csms=${encodeURIComponent(url)}&identity=SIM-EX`);
+    const lines = () => tab.page.$$eval("#log li", (items) => items.map((i) => i.textContent));
+    const showing = (line: string) =>
+      tab.page.waitForFunction(
+        (text) =>
+          Array.from(document.querySelectorAll("#log li")).some((i) => i.textContent === text),
+        line,
+        { timeout: 10_000 },
+      );
+    const station = await connected;
+    expect(station.identity).toBe("SIM-EX");
+    await showing("CSMS time: 2026-01-01T00:00:00.000Z");
+    expect(await station.call("Reset", { type: "Soft" })).toEqual({ status: "Accepted" });
+    await showing("CSMS asked for a Soft reset");
+    expect(await lines()).toEqual([
+      `SIM-EX connected to ${url} with ocpp1.6`,
+      "boot Accepted, heartbeat every 300 s",
+      "CSMS time: 2026-01-01T00:00:00.000Z",
+      "CSMS asked for a Soft reset",
+    ]);
+    expect(tab.errors.map(String)).toEqual([]);
+    await tab.page.close();
+  }, 30_000);
 });

@@ -1,4 +1,3 @@
-import type { EventEmitter } from "eventemitter3";
 import { once } from "node:events";
 import { expect } from "vitest";
 import type {
@@ -9,6 +8,7 @@ import type {
   OCPPServerClient,
   ServerOptions,
 } from "../../src/index.js";
+import type { EventEmitter } from "../../src/rpc/emitter.js";
 import type { BarePeer, BareServer, Peers } from "../helpers/peers.js";
 
 /** The OCPP subprotocols whose version-specific rules are checked under each. */

@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  KeepAliveSweeper,
-  jitteredInterval,
-  type KeepAliveTarget,
-} from "../../src/transport/keep-alive.js";
+import { jitteredInterval } from "../../src/rpc/keep-alive-pinger.js";
+import { KeepAliveSweeper, type KeepAliveTarget } from "../../src/transport/keep-alive.js";
 
 const sweepers: KeepAliveSweeper[] = [];
 const targetsOf = new Map<KeepAliveSweeper, KeepAliveTarget[]>();
