@@ -325,6 +325,14 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
 
   /** The connected client with this identity, if any. */
   getClient(identity: string): OCPPServerClient<P> | undefined {
+    return this.getLocalClient(identity);
+  }
+
+  /**
+   * The client of `identity` connected to this process, or undefined: never another node's
+   * (with an adapter, sendToClient() reaches those). Synchronous, no adapter round trip.
+   */
+  getLocalClient(identity: string): OCPPServerClient<P> | undefined {
     return this.byIdentity.get(identity);
   }
 
