@@ -4,6 +4,7 @@ import type { Transport } from "../transport/transport.js";
 import type { Validator } from "../validation/index.js";
 import type { HandlerRegistry } from "./handler-registry.js";
 import type { InboundCall } from "./inbound-call.js";
+import type { HandlerGrace } from "./inbound/handler-grace.js";
 import type { MessagePipeline } from "./middleware.js";
 import type { OutboundCalls } from "./outbound-calls.js";
 import type {
@@ -30,6 +31,10 @@ export interface EngineCore extends EventEmitter<ClientEvents> {
   readonly handlers: HandlerRegistry;
   /** Inbound calls whose handlers are still running, by message id. */
   inbound: Map<string, InboundCall>;
+  /** When the current connection opened (Date.now()), where the handlerGraceMs window starts. */
+  openedAt: number;
+  /** The CALLs waiting for a handler in that window; undefined while there are none. */
+  grace: HandlerGrace | undefined;
   /** Bad messages in a row (maxBadMessages). */
   badMessages: number;
   /** Strict mode for the negotiated subprotocol: the validator, lenient or not, still loading. */
