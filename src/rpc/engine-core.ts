@@ -15,6 +15,13 @@ import type {
   RpcOptions,
 } from "./types.js";
 
+/** A middleware's wish to learn a CALL's answer (see InboundMessageContext.onAnswer). */
+export interface AnswerObserver {
+  /** The middleware context of the CALL observed: its own refusal is its answer, another's is not. */
+  readonly owner: object;
+  readonly listener: (frame: string | undefined) => void;
+}
+
 /**
  * The engine's state as its collaborators see it (inbound routing, dispatch, answers, strict
  * gate, close sequence). They are functions over this interface rather than objects per
@@ -35,6 +42,11 @@ export interface EngineCore extends EventEmitter<ClientEvents> {
   openedAt: number;
   /** The CALLs waiting for a handler in that window; undefined while there are none. */
   grace: HandlerGrace | undefined;
+  /**
+   * Middleware waiting for the answer frames of CALLs, by message id (onAnswer); undefined
+   * until one is asked for.
+   */
+  answerObservers: Map<string, AnswerObserver> | undefined;
   /** Bad messages in a row (maxBadMessages). */
   badMessages: number;
   /** Strict mode for the negotiated subprotocol: the validator, lenient or not, still loading. */

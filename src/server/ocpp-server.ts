@@ -46,6 +46,7 @@ import { noCommonSubprotocol, runUpgrade, type UpgradeHost } from "./upgrade-pip
 import type { ClusterStation } from "../cluster/server-cluster.js";
 import { ClusteredServer } from "./clustered-server.js";
 import { rateLimitMiddleware, type RateLimitExceededEvent } from "../traffic/rate-limit.js";
+import { CallRecord, callDeduplicationMiddleware } from "../traffic/call-deduplication.js";
 import {
   createListenServer,
   planListenReconfigure,
@@ -112,6 +113,9 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   private readonly middleware = new MiddlewareStack();
   /** Whether the `rateLimit` middleware is in the stack (added once, when first configured). */
   private rateLimitInstalled = false;
+  /** The CALLs remembered for `callDeduplication`; undefined while it is off. */
+  private callRecord: CallRecord | undefined;
+  private dedupInstalled = false;
   private readonly upgradeHost: UpgradeHost;
   private readonly listenHost: ListenServerHost;
   private readonly boundHandleUpgrade: (
@@ -289,6 +293,14 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
           },
         }),
       );
+    }
+    const dedup = options.callDeduplication;
+    if (!dedup) this.callRecord = undefined;
+    else if (this.callRecord?.options !== dedup) this.callRecord = new CallRecord(dedup);
+    if (dedup && !this.dedupInstalled) {
+      // After the rate limit, so a refused CALL is not remembered; added once, reads the record.
+      this.dedupInstalled = true;
+      this.middleware.use(callDeduplicationMiddleware(() => this.callRecord));
     }
     // Strict mode's schemas load in the background now, so the first station need not wait;
     // a failure shows again (and is reported) when a connection needs them.

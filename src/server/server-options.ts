@@ -26,6 +26,11 @@ import {
   type RateLimitOptions,
   type ResolvedRateLimit,
 } from "../traffic/rate-limit-options.js";
+import {
+  CALL_DEDUPLICATION_DEFAULTS,
+  resolveCallDeduplication,
+  type CallDeduplicationOptions,
+} from "../traffic/call-deduplication.js";
 import type { OCPPServerClient } from "./ocpp-server-client.js";
 import {
   checkServerSecurity,
@@ -84,6 +89,12 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * connection; a reconnect within it starts from the kept session. Default 7200000 (2 h).
    */
   sessionTtlMs?: number;
+  /**
+   * A station's CALL repeated with the same message id and the same frame within `windowMs`
+   * (re-sent after a reconnect) gets the first one's answer instead of running its handler
+   * again. `false` turns it off; `true` = the defaults. Default `{ windowMs: 60000, maxEntries: 10000 }`.
+   */
+  callDeduplication?: Partial<CallDeduplicationOptions> | boolean;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
 }
@@ -106,6 +117,7 @@ export interface ResolvedServerOptions {
   maxCompressedConnections: number;
   sessionTtlMs: number;
   rateLimit: ResolvedRateLimit<OCPPServerClient> | undefined;
+  callDeduplication: Readonly<CallDeduplicationOptions> | false;
   wssOptions: WsServerOptions;
 }
 
@@ -181,6 +193,11 @@ const SERVER_OPTIONS: {
   },
   maxCompressedConnections: { default: Infinity, check: atLeast(0, true) },
   sessionTtlMs: { default: 7_200_000, check: atLeast(0, false) },
+  callDeduplication: {
+    default: CALL_DEDUPLICATION_DEFAULTS,
+    check: () => undefined, // resolveCallDeduplication checks each key, naming it
+    resolve: (v) => resolveCallDeduplication(v),
+  },
   wssOptions: { default: {}, check: checkObject },
 };
 

@@ -89,7 +89,8 @@ describe("handlerGraceMs", () => {
     const { client, station } = await unhandled();
     station.send([2, "d1", "VendorAction", {}]);
     await waitFor(client, "call");
-    station.send([2, "d1", "VendorAction", {}]);
+    // Another frame under the same id (an identical one would be a repeat, see callDeduplication).
+    station.send([2, "d1", "VendorAction", { again: true }]);
     const refused = await station.nextJson();
     expect(refused.slice(0, 2)).toEqual([4, "d1"]);
     expect(refused[3]).toContain("Already processing");
