@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { EventEmitter } from "eventemitter3";
+import type { EventEmitter } from "../rpc/emitter.js";
 import { protocolFamily, wireErrorCode } from "../protocol/version.js";
 import type {
   BadMessageEvent,
@@ -73,7 +73,7 @@ export class ConnectionObserver {
     }
     this.byMethod = byMethod;
     set.connectionsOpened.cell({ protocol: this.protocol }).value++;
-    // eventemitter3 calls each with `this` as context: shared methods, no closures per connection.
+    // The emitter calls each with `this` as context: shared methods, no closures per connection.
     /* eslint-disable @typescript-eslint/unbound-method */
     client.on("call", this.onCall, this);
     client.on("callResult", this.onCallResult, this);

@@ -1,4 +1,4 @@
-import type { EventEmitter } from "eventemitter3";
+import type { EventEmitter } from "../rpc/emitter.js";
 import type {
   BadMessageEvent,
   ClientEvents,
@@ -24,7 +24,7 @@ function clip(text: string | undefined): string | undefined {
   return `${text.slice(0, MAX_TEXT)}… (${text.length - MAX_TEXT} more characters)`;
 }
 
-// Shared listeners called with the connection as `this` (eventemitter3's context argument):
+// Shared listeners called with the connection as `this` (the emitter's context argument):
 // a server with 10,000 stations holds no closures per station for its log.
 
 function onBadMessage(this: LoggedConnection, event: BadMessageEvent): void {

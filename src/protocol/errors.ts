@@ -181,14 +181,23 @@ export class UnexpectedHttpResponse extends Error {
   }
 }
 
-/** A server-side upgrade refusal: `code` is the HTTP status sent to the client. */
+/**
+ * A server-side upgrade refusal: `code` is the HTTP status sent to the client; a refusal for
+ * load (429, 503) says in `retryAfterSeconds` when a retry can succeed (the Retry-After header).
+ */
 export class WebsocketUpgradeError extends Error {
   override name = "WebsocketUpgradeError";
   readonly code: number;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: number, message?: string, options?: ErrorOptions) {
+  constructor(
+    code: number,
+    message?: string,
+    options?: ErrorOptions & { retryAfterSeconds?: number },
+  ) {
     super(message ?? "", options);
     this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -17,7 +17,7 @@ interface Registration {
 const NO_LISTENERS: readonly never[] = Object.freeze([]);
 
 /**
- * The typed event emitter every client class and the server extend, with eventemitter3's API
+ * The typed event emitter every client class and the server extend, with the API of eventemitter3
  * and semantics: listeners run in the order added, with the emitter as `this` unless a
  * context was given; a once-listener is removed before it runs; an emit calls the listeners
  * registered when it began (adding or removing during it takes effect from the next emit);

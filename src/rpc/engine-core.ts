@@ -4,6 +4,7 @@ import type { Validator } from "../validation/index.js";
 import type { EventEmitter } from "./emitter.js";
 import type { HandlerRegistry } from "./handler-registry.js";
 import type { InboundCall } from "./inbound-call.js";
+import type { HandlerGrace } from "./inbound/handler-grace.js";
 import type { MessagePipeline } from "./middleware.js";
 import type { OutboundCalls } from "./outbound-calls.js";
 import type {
@@ -13,6 +14,13 @@ import type {
   ConnectionState,
   RpcOptions,
 } from "./types.js";
+
+/** A middleware's wish to learn a CALL's answer (see InboundMessageContext.onAnswer). */
+export interface AnswerObserver {
+  /** The middleware context of the CALL observed: its own refusal is its answer, another's is not. */
+  readonly owner: object;
+  readonly listener: (frame: string | undefined) => void;
+}
 
 /**
  * The engine's state as its collaborators see it (inbound routing, dispatch, answers, strict
@@ -30,6 +38,15 @@ export interface EngineCore extends EventEmitter<ClientEvents> {
   readonly handlers: HandlerRegistry;
   /** Inbound calls whose handlers are still running, by message id. */
   inbound: Map<string, InboundCall>;
+  /** When the current connection opened (Date.now()), where the handlerGraceMs window starts. */
+  openedAt: number;
+  /** The CALLs waiting for a handler in that window; undefined while there are none. */
+  grace: HandlerGrace | undefined;
+  /**
+   * Middleware waiting for the answer frames of CALLs, by message id (onAnswer); undefined
+   * until one is asked for.
+   */
+  answerObservers: Map<string, AnswerObserver> | undefined;
   /** Bad messages in a row (maxBadMessages). */
   badMessages: number;
   /** Strict mode for the negotiated subprotocol: the validator, lenient or not, still loading. */

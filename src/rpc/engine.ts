@@ -16,6 +16,8 @@ import { HandlerRegistry } from "./handler-registry.js";
 import type { KeepAlivePinger } from "./keep-alive-pinger.js";
 import type { InboundCall } from "./inbound-call.js";
 import { emptyInbound } from "./inbound/dispatcher.js";
+import type { AnswerObserver } from "./engine-core.js";
+import type { HandlerGrace } from "./inbound/handler-grace.js";
 import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.js";
 import { mergeRpcOptions } from "./options.js";
 import { OutboundCalls } from "./outbound-calls.js";
@@ -83,6 +85,9 @@ export class RpcEngine<
   /** @internal */ inbound: Map<string, InboundCall> = emptyInbound();
   /** @internal */ readonly outbound: OutboundCalls;
   /** @internal */ badMessages = 0;
+  /** @internal */ openedAt = 0;
+  /** @internal */ grace: HandlerGrace | undefined;
+  /** @internal */ answerObservers: Map<string, AnswerObserver> | undefined;
   /** @internal True once a connection has opened; decides what close() during CONNECTING reports. */
   connectedOnce = false;
   /** @internal Keep unsent calls while disconnected (offlineQueue); else they are refused at once. */
@@ -226,6 +231,8 @@ export class RpcEngine<
         protocol === undefined ? this.offeredProtocols() : [protocol],
       ),
     );
+    // CALLs that arrived before their handler (handlerGraceMs) run now.
+    this.grace?.release();
   }
 
   /** @internal The subprotocols this engine may end up speaking. */
@@ -453,6 +460,7 @@ export class RpcEngine<
     this.transport = transport;
     this.outbound.resetIds();
     this.badMessages = 0;
+    this.openedAt = Date.now();
     this._state = OPEN;
     this.connectedOnce = true;
     transport.listen(this.listener);
@@ -469,6 +477,7 @@ export class RpcEngine<
     const calls = [...this.inbound.values()];
     this.inbound.clear();
     for (const call of calls) call.abort(reason);
+    this.grace?.drop();
     this.checkIdle();
   }
 

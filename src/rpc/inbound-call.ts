@@ -10,6 +10,8 @@ import type { HandlerContext } from "./types.js";
  */
 export class InboundCall implements HandlerContext {
   settled = false;
+  /** Given up with its connection: its answer is never written (see finishInbound). */
+  abandoned = false;
   private controller: AbortController | undefined;
   private abortReason: unknown;
   private boundReply: ((response: unknown) => void) | undefined;
@@ -58,9 +60,9 @@ export class InboundCall implements HandlerContext {
     this.controller?.abort(reason);
   }
 
-  /** The connection is gone: abort the signal and drop any later answer. */
+  /** The connection is gone: abort the signal; a later answer is not written. */
   abort(reason: unknown): void {
     this.abortSignal(reason);
-    this.settled = true;
+    this.abandoned = true;
   }
 }

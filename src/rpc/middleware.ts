@@ -3,6 +3,7 @@ import type { OCPPMessage } from "../protocol/frame.js";
 import { MessageType } from "../protocol/message-type.js";
 import type { RawFrame } from "../transport/transport.js";
 import type { EngineCore } from "./engine-core.js";
+import { followValue } from "./contain.js";
 import { answerError } from "./inbound/responder.js";
 import { routeMessage } from "./inbound/frame-router.js";
 
@@ -24,6 +25,21 @@ export interface InboundMessageContext {
    * a rate limit. Only for CALLs, and only before `next()`.
    */
   refuse(error: RPCError): void;
+  /**
+   * Tells `listener` this inbound CALL's answer once it is known: the text of the CALLRESULT
+   * or CALLERROR frame, or undefined when there is none (NOREPLY). Told also when the
+   * connection closed before the answer could be written (the handler's answer is made, not
+   * sent). Only for CALLs; one listener per CALL.
+   */
+  onAnswer(listener: (frame: string | undefined) => void): void;
+  /**
+   * Answers this inbound CALL with `answer` instead of running its handler: the text of an
+   * answer frame (CALLRESULT or CALLERROR) carrying this CALL's id, as onAnswer gave it for
+   * an earlier CALL with that id. A promise is written when it settles (undefined: no
+   * answer); the connection's later messages do not wait for it. Only for CALLs, and only
+   * before `next()`; a frame that does not answer this CALL is refused with InternalError.
+   */
+  replay(answer: string | undefined | PromiseLike<string | undefined>): void;
 }
 
 /** A frame about to be written to the peer. Middleware may observe or delay it, never drop it. */
@@ -127,7 +143,8 @@ function noop(): void {}
 class InboundContext implements InboundMessageContext {
   readonly direction = "inbound";
   passed = false;
-  refused = false;
+  /** Answered by middleware (refuse or replay): the handler does not run. */
+  answered = false;
 
   constructor(
     private readonly engine: EngineCore,
@@ -141,9 +158,60 @@ class InboundContext implements InboundMessageContext {
 
   refuse(error: RPCError): void {
     const message = this.message;
-    if (message[0] !== MessageType.CALL || this.passed || this.refused) return;
-    this.refused = true;
-    answerError(this.engine, message[1], message[2], message[3], error);
+    if (message[0] !== MessageType.CALL || this.passed || this.answered) return;
+    this.answered = true;
+    answerError(this.engine, message[1], message[2], message[3], error, false, this);
+  }
+
+  onAnswer(listener: (frame: string | undefined) => void): void {
+    if (this.message[0] !== MessageType.CALL || typeof listener !== "function") return;
+    (this.engine.answerObservers ??= new Map()).set(this.message[1], { owner: this, listener });
+  }
+
+  replay(answer: string | undefined | PromiseLike<string | undefined>): void {
+    if (this.message[0] !== MessageType.CALL || this.passed || this.answered) return;
+    this.answered = true;
+    followValue(
+      answer,
+      (frame) => this.writeReplay(frame),
+      (err) => {
+        this.engine.reportError(err);
+        this.writeReplay(undefined);
+      },
+    );
+  }
+
+  private writeReplay(frame: unknown): void {
+    const [, id, method, params] = this.message as [number, string, string, unknown];
+    if (frame === undefined) return;
+    if (!answersCall(frame, id)) {
+      answerError(
+        this.engine,
+        id,
+        method,
+        params,
+        new RPCInternalError("Middleware replayed a frame that does not answer this call"),
+        false,
+        this,
+      );
+      return;
+    }
+    if (this.engine.transport?.writable) this.engine.sendFrame(frame);
+  }
+}
+
+/** Whether `frame` is the text of a CALLRESULT or CALLERROR with message id `id`. */
+function answersCall(frame: unknown, id: string): frame is string {
+  if (typeof frame !== "string") return false;
+  try {
+    const parsed: unknown = JSON.parse(frame);
+    return (
+      Array.isArray(parsed) &&
+      (parsed[0] === MessageType.CALLRESULT || parsed[0] === MessageType.CALLERROR) &&
+      parsed[1] === id
+    );
+  } catch {
+    return false;
   }
 }
 
@@ -255,7 +323,7 @@ export class MessagePipeline {
   /** A CALL that middleware neither passed on nor refused still gets its answer. */
   private inboundDone(ctx: InboundContext): void {
     const message = ctx.message;
-    if (message[0] === MessageType.CALL && !ctx.passed && !ctx.refused) {
+    if (message[0] === MessageType.CALL && !ctx.passed && !ctx.answered) {
       answerError(
         this.engine,
         message[1],
@@ -269,7 +337,7 @@ export class MessagePipeline {
   /** A failing middleware: the CALL is answered InternalError; any other message is routed anyway. */
   private inboundFailed(ctx: InboundContext, route: () => void, err: unknown): void {
     this.engine.reportError(err);
-    if (ctx.passed || ctx.refused) return;
+    if (ctx.passed || ctx.answered) return;
     if (ctx.message[0] === MessageType.CALL) {
       ctx.refuse(new RPCInternalError("Middleware failed"));
     } else {

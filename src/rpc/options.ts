@@ -82,6 +82,16 @@ const atLeast =
   (name: string, value: unknown) =>
     checkNumber(name, value, min, integer);
 
+/** A delay a timer can wait: finite, 0 to 2^31 - 1 ms (longer ones fire at once in Node). */
+function checkTimerDelay(name: string, value: unknown): void {
+  checkNumber(name, value, 0);
+  if ((value as number) >= 2 ** 31) {
+    throw new RangeError(
+      `option '${name}' must be a number of ms below 2^31, got ${value as number}`,
+    );
+  }
+}
+
 const booleanOrProtocols = (name: string, value: unknown) => {
   if (typeof value !== "boolean") checkStringArray(name, value);
 };
@@ -116,6 +126,7 @@ export const RPC_OPTIONS = {
   pingIntervalMs: { default: 30_000, check: atLeast(0) },
   deferPingsOnActivity: { default: false, check: checkBoolean },
   closeTimeoutMs: { default: 5_000, check: atLeast(0) },
+  handlerGraceMs: { default: 1_000, check: checkTimerDelay },
 } as const satisfies OptionRegistry<RpcOptions>;
 
 export const RPC_DEFAULTS: Readonly<RpcOptions> = defaultsOf<RpcOptions>(RPC_OPTIONS);

@@ -47,6 +47,11 @@ export interface RpcOptions {
    * close frame; past it, pending calls are given up and the socket terminated. Default 5000.
    */
   closeTimeoutMs: number;
+  /**
+   * For this long after a connection opens, a CALL whose method has no handler yet waits for
+   * one (at most 100 at once) instead of being answered NotImplemented. Default 1000; 0: off.
+   */
+  handlerGraceMs: number;
 }
 
 export interface CallOptions {

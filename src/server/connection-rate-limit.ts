@@ -18,17 +18,20 @@ export class ConnectionRateLimiter {
     checkNumber("connectionRateLimit.windowMs", options.windowMs, 1);
   }
 
-  /** Records an attempt; false when it is over the limit. */
-  allow(address: string | undefined, now = Date.now()): boolean {
+  /**
+   * Records an attempt: 0 when it is admitted, else the milliseconds until this address's
+   * window ends, when its count starts over and an attempt is admitted again.
+   */
+  admit(address: string | undefined, now = Date.now()): number {
     const key = address ?? "";
     const window = this.windows.get(key);
     if (!window || now - window.start >= this.options.windowMs) {
       if (this.windows.size >= 10_000) this.prune(now);
       this.windows.set(key, { start: now, count: 1 });
-      return true;
+      return 0;
     }
     window.count++;
-    return window.count <= this.options.limit;
+    return window.count <= this.options.limit ? 0 : window.start + this.options.windowMs - now;
   }
 
   /** Drops finished windows so the map cannot grow without bound. */

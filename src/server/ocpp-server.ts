@@ -52,6 +52,7 @@ import { ClusteredServer, type ServerState } from "./clustered-server.js";
 import { createHealthHandler } from "../observability/health.js";
 import { metricsOf, planMetrics } from "../observability/metrics.js";
 import { rateLimitMiddleware, type RateLimitExceededEvent } from "../traffic/rate-limit.js";
+import { CallRecord, callDeduplicationMiddleware } from "../traffic/call-deduplication.js";
 import {
   createListenServer,
   planListenReconfigure,
@@ -118,6 +119,9 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   private readonly middleware = new MiddlewareStack();
   /** Whether the `rateLimit` middleware is in the stack (added once, when first configured). */
   private rateLimitInstalled = false;
+  /** The CALLs remembered for `callDeduplication`; undefined while it is off. */
+  private callRecord: CallRecord | undefined;
+  private dedupInstalled = false;
   private readonly upgradeHost: UpgradeHost;
   private readonly listenHost: ListenServerHost;
   private readonly boundHandleUpgrade: (
@@ -319,6 +323,14 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
         }),
       );
     }
+    const dedup = options.callDeduplication;
+    if (!dedup) this.callRecord = undefined;
+    else if (this.callRecord?.options !== dedup) this.callRecord = new CallRecord(dedup);
+    if (dedup && !this.dedupInstalled) {
+      // After the rate limit, so a refused CALL is not remembered; added once, reads the record.
+      this.dedupInstalled = true;
+      this.middleware.use(callDeduplicationMiddleware(() => this.callRecord));
+    }
     // Strict mode's schemas load in the background now, so the first station need not wait;
     // a failure shows again (and is reported) when a connection needs them.
     for (const protocol of strictProtocols(options.rpc, options.protocols)) {
@@ -354,6 +366,14 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
 
   /** The connected client with this identity, if any. */
   getClient(identity: string): OCPPServerClient<P> | undefined {
+    return this.getLocalClient(identity);
+  }
+
+  /**
+   * The client of `identity` connected to this process, or undefined: never another node's
+   * (with an adapter, sendToClient() reaches those). Synchronous, no adapter round trip.
+   */
+  getLocalClient(identity: string): OCPPServerClient<P> | undefined {
     return this.byIdentity.get(identity);
   }
 

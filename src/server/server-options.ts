@@ -26,6 +26,11 @@ import {
   type RateLimitOptions,
   type ResolvedRateLimit,
 } from "../traffic/rate-limit-options.js";
+import {
+  CALL_DEDUPLICATION_DEFAULTS,
+  resolveCallDeduplication,
+  type CallDeduplicationOptions,
+} from "../traffic/call-deduplication.js";
 import type { OCPPServerClient } from "./ocpp-server-client.js";
 import {
   resolveLogging,
@@ -99,6 +104,12 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * above, pino JSON lines on stdout. Fixed at construction.
    */
   logging?: LoggingConfig | false;
+  /**
+   * A station's CALL repeated with the same message id and the same frame within `windowMs`
+   * (re-sent after a reconnect) gets the first one's answer instead of running its handler
+   * again. `false` turns it off; `true` = the defaults. Default `{ windowMs: 60000, maxEntries: 10000 }`.
+   */
+  callDeduplication?: Partial<CallDeduplicationOptions> | boolean;
   /** Extra options for the `ws` WebSocketServer (advanced). */
   wssOptions?: WsServerOptions;
   /**
@@ -132,6 +143,7 @@ export interface ResolvedServerOptions {
   sessionTtlMs: number;
   logging: ResolvedLogging | undefined;
   rateLimit: ResolvedRateLimit<OCPPServerClient> | undefined;
+  callDeduplication: Readonly<CallDeduplicationOptions> | false;
   wssOptions: WsServerOptions;
   healthEndpoint: boolean;
   metrics: MetricsSettings | false;
@@ -213,6 +225,11 @@ const SERVER_OPTIONS: {
     default: resolveLogging("logging", undefined),
     check: (name, value) => void resolveLogging(name, value),
     resolve: (v) => resolveLogging("logging", v),
+  },
+  callDeduplication: {
+    default: CALL_DEDUPLICATION_DEFAULTS,
+    check: () => undefined, // resolveCallDeduplication checks each key, naming it
+    resolve: (v) => resolveCallDeduplication(v),
   },
   wssOptions: { default: {}, check: checkObject },
   healthEndpoint: { default: false, check: checkBoolean },

@@ -5,7 +5,7 @@ import { WebsocketUpgradeError } from "../protocol/errors.js";
 import { prepareValidator } from "../rpc/strict-mode.js";
 import type { RpcOptions } from "../rpc/types.js";
 import { securityProfileRequirements } from "../security/index.js";
-import { abortHandshake } from "./abort-handshake.js";
+import { abortHandshake, retryAfterSeconds } from "./abort-handshake.js";
 import type { ConnectionRateLimiter } from "./connection-rate-limit.js";
 import type { CorsPolicy } from "./cors.js";
 import type { SecurityEventType } from "./security-event.js";
@@ -44,7 +44,11 @@ export interface UpgradeHost {
   onUpgradeError(error: Error, socket: Duplex, request: IncomingMessage): void;
 }
 
-/** The subprotocol picked for a request, read back by the WebSocketServer's handleProtocols. */
+/**
+ * The Retry-After of a closing server's 503. This process will not accept again, so the
+ * figure is when a replacement (a restart, another node behind the balancer) is usually up.
+ */
+export const CLOSING_RETRY_AFTER_SECONDS = 10;
 
 /**
  * One upgrade request through the steps: server open → request sane → handshake parsed →
@@ -77,7 +81,7 @@ export function runUpgrade(
     if (finished) return;
     cleanup();
     controller?.abort(error);
-    abortHandshake(socket, error.code, error.message);
+    abortHandshake(socket, error.code, error.message, error.retryAfterSeconds);
     host.onAborted(error, type, socket, request, identity);
   };
   const onSocketGone = () =>
@@ -104,12 +108,21 @@ export function runUpgrade(
   );
 
   if (!host.isAccepting()) {
-    abort(new WebsocketUpgradeError(503, "Server is not accepting connections"));
+    abort(
+      new WebsocketUpgradeError(503, "Server is not accepting connections", {
+        retryAfterSeconds: CLOSING_RETRY_AFTER_SECONDS,
+      }),
+    );
     return;
   }
-  const rateLimiter = host.getRateLimiter();
-  if (rateLimiter && !rateLimiter.allow(request.socket.remoteAddress)) {
-    abort(new WebsocketUpgradeError(429, "Too many connection attempts"), "CONNECTION_RATE_LIMIT");
+  const waitMs = host.getRateLimiter()?.admit(request.socket.remoteAddress) ?? 0;
+  if (waitMs > 0) {
+    abort(
+      new WebsocketUpgradeError(429, "Too many connection attempts", {
+        retryAfterSeconds: retryAfterSeconds(waitMs),
+      }),
+      "CONNECTION_RATE_LIMIT",
+    );
     return;
   }
   const refusal = host.getCors()?.check(request);

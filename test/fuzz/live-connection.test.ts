@@ -98,6 +98,8 @@ async function harness(options: ServerOptions, protocol: string): Promise<Harnes
     ...options,
     protocols: [protocol],
     pingIntervalMs: 0,
+    // Unhandled CALLs are answered at once, so a probe's answer comes after theirs.
+    handlerGraceMs: 0,
   });
   const counts = { handled: 0, bad: 0, serverErrors: 0 };
   server.on("error", () => counts.serverErrors++);

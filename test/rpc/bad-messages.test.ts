@@ -224,7 +224,8 @@ describe("OCPPServerClient bad messages", () => {
     });
     peer.send([2, "dup", "Slow", {}]);
     await started.promise;
-    peer.send([2, "dup", "Slow", {}]);
+    // Another frame under the same id (an identical one would be a repeat, see callDeduplication).
+    peer.send([2, "dup", "Slow", { again: true }]);
     expect(await peer.nextJson()).toEqual([4, "dup", "RpcFrameworkError", expect.any(String), {}]);
     done.resolve({ slow: true });
     expect(await peer.nextJson()).toEqual([3, "dup", { slow: true }]);

@@ -81,6 +81,46 @@ describe("middleware (use)", () => {
     expect(client!.state).toBe(1);
   });
 
+  it("onAnswer() gets the CALL's answer frame as written", async () => {
+    const answers: (string | undefined)[] = [];
+    const { peer } = await bareClientAndServer(peers, "ocpp1.6", {}, (client) => {
+      client.handle("Heartbeat", heartbeat);
+      client.use((ctx, next) => {
+        if (ctx.direction === "inbound") ctx.onAnswer((frame) => answers.push(frame));
+        return next();
+      });
+    });
+    peer.send([2, "h1", "Heartbeat", {}]);
+    const written = await peer.next();
+    expect(answers).toEqual([written]);
+  });
+
+  it("replay() answers with a given frame, later for a promise, without holding the next message", async () => {
+    const later = deferred<string>();
+    let ran = 0;
+    const { peer } = await bareClientAndServer(peers, "ocpp1.6", {}, (client) => {
+      client.handle("Heartbeat", () => {
+        ran++;
+        return heartbeat();
+      });
+      client.use((ctx, next) => {
+        if (ctx.direction === "inbound" && ctx.message[1] === "r1")
+          return ctx.replay(later.promise);
+        if (ctx.direction === "inbound" && ctx.message[1] === "bad")
+          return ctx.replay('[3,"other",{}]');
+        return next();
+      });
+    });
+    peer.send([2, "r1", "Heartbeat", {}]);
+    peer.send([2, "h2", "Heartbeat", {}]);
+    expect((await peer.nextJson())[1]).toBe("h2");
+    later.resolve('[3,"r1",{"replayed":true}]');
+    expect(await peer.nextJson()).toEqual([3, "r1", { replayed: true }]);
+    peer.send([2, "bad", "Heartbeat", {}]);
+    expect((await peer.nextJson()).slice(0, 3)).toEqual([4, "bad", "InternalError"]);
+    expect(ran).toBe(1);
+  });
+
   it("a CALL that middleware neither passes on nor refuses is still answered", async () => {
     const { peer } = await bareClientAndServer(peers, "ocpp1.6", {}, (c) => {
       c.handle("Heartbeat", heartbeat);

@@ -4,8 +4,10 @@ import { followValue, isError, toError } from "../contain.js";
 import type { EngineCore } from "../engine-core.js";
 import { InboundCall } from "../inbound-call.js";
 import { refuseInvalid, validate } from "../strict-gate.js";
+import type { CallHandler, WildcardHandler } from "../types.js";
 import { answerError } from "./responder.js";
 import { onBadMessage } from "./bad-message.js";
+import { HandlerGrace } from "./handler-grace.js";
 
 // Idle connections are the common case on a CSMS: they share this empty map until their
 // first asynchronous handler.
@@ -16,7 +18,10 @@ export function emptyInbound(): Map<string, InboundCall> {
   return EMPTY_INBOUND as Map<string, InboundCall>;
 }
 
-/** An inbound CALL: checked (duplicate id, handler, strict mode), then run by its handler. */
+/**
+ * An inbound CALL: checked (duplicate id, handler, strict mode), then run by its handler; one
+ * without a handler may wait for it in the handlerGraceMs window (see HandlerGrace).
+ */
 export function dispatchCall(
   engine: EngineCore,
   buffer: RawFrame,
@@ -25,7 +30,7 @@ export function dispatchCall(
   method: string,
   params: unknown,
 ): void {
-  if (engine.inbound.has(id)) {
+  if (engine.inbound.has(id) || engine.grace?.has(id)) {
     // J16 §4.2.3: "an existing call with the same unique identifier is being handled already".
     onBadMessage(
       engine,
@@ -51,6 +56,7 @@ export function dispatchCall(
   const handler = engine.handlers.find(engine.protocol, method);
   const wildcard = handler ? undefined : engine.handlers.wildcard;
   if (!handler && !wildcard) {
+    if (HandlerGrace.park(engine, runCall, id, method, params)) return;
     answerError(
       engine,
       id,
@@ -60,6 +66,18 @@ export function dispatchCall(
     );
     return;
   }
+  runCall(engine, id, method, params, handler, wildcard);
+}
+
+/** A CALL with its handler (or the wildcard one): strict mode's check, then the handler. */
+function runCall(
+  engine: EngineCore,
+  id: string,
+  method: string,
+  params: unknown,
+  handler: CallHandler | undefined,
+  wildcard: WildcardHandler | undefined,
+): void {
   const invalid = validate(engine, method, "request", params);
   if (invalid && refuseInvalid(engine, invalid, id, method, params, null, false, true)) {
     answerError(engine, id, method, params, invalid);

@@ -9,19 +9,46 @@ import type { InboundCall } from "../inbound-call.js";
 import { refuseInvalid, validate } from "../strict-gate.js";
 import { NOREPLY } from "../types.js";
 
-/** An inbound call's answer is known (value, Error or NOREPLY): put it on the wire. */
+/**
+ * An inbound call's answer is known (value, Error or NOREPLY): put it on the wire. A call
+ * abandoned with its connection is not answered; its answer is still made for a middleware
+ * observing it (see InboundMessageContext.onAnswer).
+ */
 export function finishInbound(engine: EngineCore, call: InboundCall, value: unknown): void {
   const tracked = engine.inbound.get(call.messageId) === call;
   if (tracked) engine.inbound.delete(call.messageId);
-  answer(engine, call, value);
+  if (!call.abandoned || engine.answerObservers?.has(call.messageId)) answer(engine, call, value);
   // After the answer is written: a close() waiting for this call sends its close frame next.
   if (tracked) engine.checkIdle();
 }
 
+/**
+ * Tells the middleware observing the CALL `id` its answer frame (undefined: none). A refusal
+ * by middleware (`refusedBy`, its context) answers the observed CALL only if it is that one,
+ * not another CALL with the same id.
+ */
+function observe(
+  engine: EngineCore,
+  id: string,
+  text: string | undefined,
+  refusedBy?: object,
+): void {
+  const observers = engine.answerObservers;
+  if (observers === undefined) return;
+  const observer = observers.get(id);
+  if (observer === undefined || (refusedBy !== undefined && observer.owner !== refusedBy)) return;
+  observers.delete(id);
+  observer.listener(text);
+}
+
 function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
-  if (call.isSend || value === NOREPLY) return;
+  if (call.isSend) return;
+  if (value === NOREPLY) {
+    observe(engine, call.messageId, undefined);
+    return;
+  }
   if (isError(value)) {
-    answerError(engine, call.messageId, call.method, call.params, value);
+    answerError(engine, call.messageId, call.method, call.params, value, call.abandoned);
     return;
   }
   const result = value === undefined ? {} : value;
@@ -30,7 +57,14 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
     invalid &&
     refuseInvalid(engine, invalid, call.messageId, call.method, call.params, result, true, false)
   ) {
-    answerError(engine, call.messageId, call.method, call.params, new RPCInternalError());
+    answerError(
+      engine,
+      call.messageId,
+      call.method,
+      call.params,
+      new RPCInternalError(),
+      call.abandoned,
+    );
     return;
   }
   let text: string;
@@ -43,10 +77,12 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
       call.method,
       call.params,
       new RPCInternalError("The handler's result cannot be serialised", {}, { cause: err }),
+      call.abandoned,
     );
     return;
   }
-  if (!engine.transport?.writable) return;
+  observe(engine, call.messageId, text);
+  if (call.abandoned || !engine.transport?.writable) return;
   if (engine.listenerCount("response")) {
     engine.emit("response", {
       outbound: true,
@@ -68,6 +104,8 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
 /**
  * Answers an inbound call with CALLERROR: an RPCError keeps its code; any other Error is an
  * InternalError (spelled for the negotiated version, OCPP-J 1.6 §4.2.3 / 2.x Part 4 §4.3).
+ * An `abandoned` call's answer is only observed, never written; `refusedBy` is the middleware
+ * context refusing it, if any.
  */
 export function answerError(
   engine: EngineCore,
@@ -75,6 +113,8 @@ export function answerError(
   method: string,
   params: unknown,
   err: Error,
+  abandoned = false,
+  refusedBy?: object,
 ): void {
   const rpcError = err instanceof RPCError ? err : internalError(err);
   const hasDetails = Object.keys(rpcError.details).length > 0;
@@ -85,9 +125,15 @@ export function answerError(
       : {};
   const code = wireErrorCode(rpcError.rpcErrorCode, engine.family);
   const description = rpcError.message || rpcError.rpcErrorMessage;
+  if (abandoned) {
+    observe(engine, id, encodeCallError(id, code, description, details));
+    return;
+  }
   if (engine.listenerCount("callError")) {
     engine.emit("callError", { outbound: false, messageId: id, method, params, error: rpcError });
   }
+  const text = encodeCallError(id, code, description, details);
+  observe(engine, id, text, refusedBy);
   if (!engine.transport?.writable) return;
   if (engine.listenerCount("response")) {
     engine.emit("response", {
@@ -95,7 +141,7 @@ export function answerError(
       payload: [MessageType.CALLERROR, id, code, description, details],
     });
   }
-  engine.sendFrame(encodeCallError(id, code, description, details));
+  engine.sendFrame(text);
 }
 
 function internalError(err: Error): RPCError {
