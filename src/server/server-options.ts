@@ -27,7 +27,6 @@ import {
   type ResolvedRateLimit,
 } from "../traffic/rate-limit-options.js";
 import {
-  CALL_DEDUPLICATION_DEFAULTS,
   resolveCallDeduplication,
   type CallDeduplicationOptions,
 } from "../traffic/call-deduplication.js";
@@ -107,7 +106,7 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
   /**
    * A station's CALL repeated with the same message id and the same frame within `windowMs`
    * (re-sent after a reconnect) gets the first one's answer instead of running its handler
-   * again. `false` turns it off; `true` = the defaults. Default `{ windowMs: 60000, maxEntries: 10000 }`.
+   * again. `true` = the defaults `{ windowMs: 60000, maxEntries: 10000 }`. Default false (off).
    */
   callDeduplication?: Partial<CallDeduplicationOptions> | boolean;
   /** Extra options for the `ws` WebSocketServer (advanced). */
@@ -227,7 +226,7 @@ const SERVER_OPTIONS: {
     resolve: (v) => resolveLogging("logging", v),
   },
   callDeduplication: {
-    default: CALL_DEDUPLICATION_DEFAULTS,
+    default: false,
     check: () => undefined, // resolveCallDeduplication checks each key, naming it
     resolve: (v) => resolveCallDeduplication(v),
   },
