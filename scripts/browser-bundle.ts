@@ -24,7 +24,7 @@ const APP_SOURCE = "app.js";
  * is left is the shared engine itself (its error messages are about 7.5 KB of the 46 KB
  * minified), the middleware pipeline 0.8 KB gzip.
  */
-export const PLAIN_CLIENT_GZIP_BUDGET = 15 * 1024;
+export const PLAIN_CLIENT_GZIP_BUDGET = 18.5 * 1024;
 
 export interface BundleSize {
   readonly raw: number;
