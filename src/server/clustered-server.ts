@@ -3,7 +3,19 @@ import type { BatchResult, PublishHandler } from "../cluster/router.js";
 import { ServerCluster, type ClusterStation, type ServerStats } from "../cluster/server-cluster.js";
 import { EventEmitter } from "../rpc/emitter.js";
 import type { CallOptions } from "../rpc/types.js";
+import type {
+  CallArgs,
+  CsmsOutbound,
+  KnownMethod,
+  MethodOf,
+  Req,
+  RequestOf,
+  Res,
+  ResponseOf,
+  UntypedMethod,
+} from "../rpc/typed-api.js";
 import type { ServerEvents } from "./ocpp-server.js";
+import type { OCPPServerClient } from "./ocpp-server-client.js";
 
 /** Whether a server accepts stations: "open" until close() is called, then "closing", then "closed". */
 export type ServerState = "open" | "closing" | "closed";
@@ -19,8 +31,8 @@ export interface NodeStats extends ServerStats {
 }
 
 /**
- * The cluster half of OCPPServer's public API (setAdapter, publish, subscribe, broadcastBatch,
- * stats, adapterMetrics), kept here so the server file stays about connections. The work is
+ * The cluster half of OCPPServer's public API (sendToClient, safeSendToClient, setAdapter,
+ * publish, subscribe, broadcastBatch, stats, adapterMetrics), kept here so the server file stays about connections. The work is
  * done by ServerCluster (src/cluster/); OCPPServer says which stations are connected here.
  */
 export abstract class ClusteredServer<P extends string> extends EventEmitter<ServerEvents<P>> {
@@ -43,6 +55,72 @@ export abstract class ClusteredServer<P extends string> extends EventEmitter<Ser
   protected abstract callTimeoutMs(): number;
   /** Whether the server accepts stations (for stats() and the readiness endpoint). */
   protected abstract serverState(): ServerState;
+  /** The client of `identity` connected to this process, or undefined. */
+  abstract getLocalClient(identity: string): OCPPServerClient<P> | undefined;
+
+  /**
+   * Calls a method on the connected station `identity`, like its client's call(); rejects
+   * with ConnectionClosedError when no such station is connected here. With an adapter, a
+   * station on another node is called there (StationNotConnectedError if it is nowhere).
+   *
+   * @example
+   * await server.sendToClient("CP-001", "ocpp1.6", "Reset", { type: "Soft" }, { timeoutMs: 10000 });
+   */
+  sendToClient<
+    Pr extends keyof CsmsOutbound<P> & string,
+    M extends keyof CsmsOutbound<P>[Pr] & string,
+  >(
+    identity: string,
+    protocol: Pr,
+    method: M,
+    ...args: CallArgs<Req<CsmsOutbound<P>[Pr][M]>>
+  ): Promise<Res<CsmsOutbound<P>[Pr][M]>>;
+  sendToClient<M extends MethodOf<CsmsOutbound<P>>>(
+    identity: string,
+    method: M,
+    ...args: CallArgs<RequestOf<CsmsOutbound<P>, M>>
+  ): Promise<ResponseOf<CsmsOutbound<P>, M>>;
+  sendToClient<M extends string>(
+    identity: string,
+    method: UntypedMethod<M, KnownMethod<P>>,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  sendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
+    return this.callClient(identity, args);
+  }
+
+  private callClient(identity: string, args: unknown[]): Promise<unknown> {
+    const client = this.getLocalClient(identity);
+    // Not here: the cluster routes it to the node holding it (or rejects as before).
+    if (!client) return this.cluster.route(identity, args);
+    return (client.call as (...a: unknown[]) => Promise<unknown>)(...args);
+  }
+
+  /** Like sendToClient(), but resolves with undefined instead of rejecting. */
+  safeSendToClient<
+    Pr extends keyof CsmsOutbound<P> & string,
+    M extends keyof CsmsOutbound<P>[Pr] & string,
+  >(
+    identity: string,
+    protocol: Pr,
+    method: M,
+    ...args: CallArgs<Req<CsmsOutbound<P>[Pr][M]>>
+  ): Promise<Res<CsmsOutbound<P>[Pr][M]> | undefined>;
+  safeSendToClient<M extends MethodOf<CsmsOutbound<P>>>(
+    identity: string,
+    method: M,
+    ...args: CallArgs<RequestOf<CsmsOutbound<P>, M>>
+  ): Promise<ResponseOf<CsmsOutbound<P>, M> | undefined>;
+  safeSendToClient<M extends string>(
+    identity: string,
+    method: UntypedMethod<M, KnownMethod<P>>,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  safeSendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
+    return this.callClient(identity, args).catch(() => undefined);
+  }
 
   /**
    * Joins a cluster through `adapter` (a second call replaces the first; `null` leaves).

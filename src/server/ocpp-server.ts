@@ -9,28 +9,12 @@ import type { WebSocket } from "ws";
 import { CompressionBudget } from "./compression-budget.js";
 import { SessionStore } from "./session-store.js";
 import { WebsocketUpgradeError } from "../protocol/errors.js";
-import {
-  ConnectionState,
-  type CallOptions,
-  type CloseOptions,
-  type RpcOptions,
-} from "../rpc/types.js";
+import { ConnectionState, type CloseOptions, type RpcOptions } from "../rpc/types.js";
 import {
   buildServerTlsOptions,
   securityProfileRequirements,
   type TLSOptions,
 } from "../security/index.js";
-import type {
-  CallArgs,
-  CsmsOutbound,
-  KnownMethod,
-  MethodOf,
-  Req,
-  RequestOf,
-  Res,
-  ResponseOf,
-  UntypedMethod,
-} from "../rpc/typed-api.js";
 import { MiddlewareStack, type Middleware } from "../rpc/middleware.js";
 import { prepareValidator, strictProtocols } from "../rpc/strict-mode.js";
 import { ConnectionRateLimiter } from "./connection-rate-limit.js";
@@ -396,70 +380,6 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   protected serverState(): ServerState {
     if (this.state === ConnectionState.OPEN) return "open";
     return this.state === ConnectionState.CLOSING ? "closing" : "closed";
-  }
-
-  /**
-   * Calls a method on the connected station `identity`, like its client's call(); rejects
-   * with ConnectionClosedError when no such station is connected here. With an adapter, a
-   * station on another node is called there (StationNotConnectedError if it is nowhere).
-   *
-   * @example
-   * await server.sendToClient("CP-001", "ocpp1.6", "Reset", { type: "Soft" }, { timeoutMs: 10000 });
-   */
-  sendToClient<
-    Pr extends keyof CsmsOutbound<P> & string,
-    M extends keyof CsmsOutbound<P>[Pr] & string,
-  >(
-    identity: string,
-    protocol: Pr,
-    method: M,
-    ...args: CallArgs<Req<CsmsOutbound<P>[Pr][M]>>
-  ): Promise<Res<CsmsOutbound<P>[Pr][M]>>;
-  sendToClient<M extends MethodOf<CsmsOutbound<P>>>(
-    identity: string,
-    method: M,
-    ...args: CallArgs<RequestOf<CsmsOutbound<P>, M>>
-  ): Promise<ResponseOf<CsmsOutbound<P>, M>>;
-  sendToClient<M extends string>(
-    identity: string,
-    method: UntypedMethod<M, KnownMethod<P>>,
-    params?: unknown,
-    options?: CallOptions,
-  ): Promise<unknown>;
-  sendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
-    return this.callClient(identity, args);
-  }
-
-  private callClient(identity: string, args: unknown[]): Promise<unknown> {
-    const client = this.byIdentity.get(identity);
-    // Not here: the cluster routes it to the node holding it (or rejects as before).
-    if (!client) return this.cluster.route(identity, args);
-    return (client.call as (...a: unknown[]) => Promise<unknown>)(...args);
-  }
-
-  /** Like sendToClient(), but resolves with undefined instead of rejecting. */
-  safeSendToClient<
-    Pr extends keyof CsmsOutbound<P> & string,
-    M extends keyof CsmsOutbound<P>[Pr] & string,
-  >(
-    identity: string,
-    protocol: Pr,
-    method: M,
-    ...args: CallArgs<Req<CsmsOutbound<P>[Pr][M]>>
-  ): Promise<Res<CsmsOutbound<P>[Pr][M]> | undefined>;
-  safeSendToClient<M extends MethodOf<CsmsOutbound<P>>>(
-    identity: string,
-    method: M,
-    ...args: CallArgs<RequestOf<CsmsOutbound<P>, M>>
-  ): Promise<ResponseOf<CsmsOutbound<P>, M> | undefined>;
-  safeSendToClient<M extends string>(
-    identity: string,
-    method: UntypedMethod<M, KnownMethod<P>>,
-    params?: unknown,
-    options?: CallOptions,
-  ): Promise<unknown>;
-  safeSendToClient(identity: string, ...args: unknown[]): Promise<unknown> {
-    return this.callClient(identity, args).catch(() => undefined);
   }
 
   private securityEvent(
