@@ -1,38 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { OCPPServer, type OCPPClient } from "../../src/index.js";
+import { OCPPServer } from "../../src/index.js";
 import { RedisAdapter } from "../../src/adapters/redis/index.js";
 import { RedisServer } from "../helpers/redis-server.js";
 import { waitFor } from "../helpers/events.js";
-import { connectStation, FAST, NodeProcess } from "./support.js";
+import { FAST, useRedisCluster, type NodeProcess } from "./support.js";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(() => redis.close());
-
-const nodes: NodeProcess[] = [];
-const stations: OCPPClient[] = [];
-afterEach(async () => {
-  await Promise.all(stations.splice(0).map((s) => s.close({ force: true }).catch(() => undefined)));
-  await Promise.all(nodes.splice(0).map((n) => n.kill()));
-  redis.cli("FLUSHALL");
-});
-
-async function startNodes(lib: string, count: number): Promise<NodeProcess[]> {
-  const started = await Promise.all(
-    Array.from({ length: count }, () => NodeProcess.start({ lib, redisPort: redis.port })),
-  );
-  nodes.push(...started);
-  return started;
-}
-
-async function station(node: NodeProcess, identity: string, setup?: (c: OCPPClient) => void) {
-  const client = await connectStation(node, identity, setup);
-  stations.push(client);
-  return client;
-}
+const cluster = useRedisCluster();
+const { startNodes, station } = cluster;
 
 /** Resolves once `node` reports `counter` >= `atLeast` in adapterMetrics(). */
 async function metricReaches(node: NodeProcess, counter: string, atLeast: number) {
@@ -73,7 +48,7 @@ describe.each(["ioredis", "ioredis5", "redis", "redis4"])(
             successes++;
             if (restartedAt && recoveredAfterMs < 0) recoveredAfterMs = Date.now() - restartedAt;
             if (successes === 20) {
-              await redis.restart();
+              await cluster.redis.restart();
               restartedAt = Date.now();
             }
           } else {
@@ -104,7 +79,7 @@ describe("RedisAdapter: Redis down", () => {
     await station(b!, "CP-B", (cp) =>
       cp.handle("DataTransfer", () => ({ status: "Accepted", data: "local" })),
     );
-    await redis.stop();
+    await cluster.redis.stop();
     let remote = await b!.call("CP-A", "DataTransfer", { vendorId: "test" }, { timeoutMs: 500 });
     while (!remote.ok && remote.error!.name === "TimeoutError") {
       remote = await b!.call("CP-A", "DataTransfer", { vendorId: "test" }, { timeoutMs: 500 });
@@ -114,7 +89,7 @@ describe("RedisAdapter: Redis down", () => {
       ok: true,
       value: { status: "Accepted", data: "local" },
     });
-    await redis.restart();
+    await cluster.redis.restart();
     expect(a!.exited).toBeUndefined();
   });
 });
@@ -138,14 +113,14 @@ describe("RedisAdapter: de-duplication", () => {
     const inbox = `ocpp-ws-io:in:{${a!.nodeId}}`;
     const call = b!.call("CP-1", "DataTransfer", { vendorId: "test" }, { timeoutMs: 5000 });
     await inHandler;
-    const lines = redis.cli("XRANGE", inbox, "-", "+").split("\n");
+    const lines = cluster.redis.cli("XRANGE", inbox, "-", "+").split("\n");
     const request = lines.find((l) => l.includes('"t":"req"'))!;
     expect(request).toBeDefined();
-    redis.cli("XADD", inbox, "*", "m", request); // resent while in flight
+    cluster.redis.cli("XADD", inbox, "*", "m", request); // resent while in flight
     await metricReaches(a!, "duplicates", 1);
     release();
     expect(await call).toMatchObject({ ok: true, value: { status: "Accepted", data: "once" } });
-    redis.cli("XADD", inbox, "*", "m", request); // resent after it was answered
+    cluster.redis.cli("XADD", inbox, "*", "m", request); // resent after it was answered
     await metricReaches(a!, "duplicates", 2);
     expect(executions).toBe(1);
   });

@@ -1,35 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { OCPPClient } from "../../src/index.js";
-import { RedisServer } from "../helpers/redis-server.js";
-import { connectStation, NodeProcess } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { useRedisCluster } from "./support.js";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(() => redis.close());
-
-const nodes: NodeProcess[] = [];
-const stations: OCPPClient[] = [];
-afterEach(async () => {
-  await Promise.all(stations.splice(0).map((s) => s.close({ force: true }).catch(() => undefined)));
-  await Promise.all(nodes.splice(0).map((n) => n.kill()));
-  redis.cli("FLUSHALL");
-});
-
-async function startNodes(lib: string, count: number): Promise<NodeProcess[]> {
-  const started = await Promise.all(
-    Array.from({ length: count }, () => NodeProcess.start({ lib, redisPort: redis.port })),
-  );
-  nodes.push(...started);
-  return started;
-}
-
-async function station(node: NodeProcess, identity: string, setup?: (c: OCPPClient) => void) {
-  const client = await connectStation(node, identity, setup);
-  stations.push(client);
-  return client;
-}
+const cluster = useRedisCluster();
+const { startNodes, station } = cluster;
 
 describe.each(["ioredis", "ioredis5", "redis", "redis4"])("RedisAdapter with %s", (lib) => {
   it("routes a call to the station on the other node, with results and RPC errors", async () => {

@@ -1,7 +1,9 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { OCPPClient } from "../../src/index.js";
+import { RedisServer } from "../helpers/redis-server.js";
 
 const NODE_SCRIPT = fileURLToPath(new URL("./fixtures/cluster-node.ts", import.meta.url));
 
@@ -144,4 +146,42 @@ export async function connectStation(
   await client.connect();
   await accepted;
   return client;
+}
+
+/**
+ * One redis-server for a test file, and node processes and stations started against it,
+ * all stopped after each test (Redis flushed). Call at the top of the file.
+ */
+export function useRedisCluster() {
+  let redis: RedisServer | undefined;
+  const nodes: NodeProcess[] = [];
+  const stations: OCPPClient[] = [];
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterAll(() => redis?.close());
+  afterEach(async () => {
+    await Promise.all(
+      stations.splice(0).map((s) => s.close({ force: true }).catch(() => undefined)),
+    );
+    await Promise.all(nodes.splice(0).map((n) => n.kill()));
+    redis?.cli("FLUSHALL");
+  });
+  return {
+    get redis(): RedisServer {
+      return redis!;
+    },
+    startNodes: async (lib: string, count: number): Promise<NodeProcess[]> => {
+      const started = await Promise.all(
+        Array.from({ length: count }, () => NodeProcess.start({ lib, redisPort: redis!.port })),
+      );
+      nodes.push(...started);
+      return started;
+    },
+    station: async (node: NodeProcess, identity: string, setup?: (c: OCPPClient) => void) => {
+      const client = await connectStation(node, identity, setup);
+      stations.push(client);
+      return client;
+    },
+  };
 }

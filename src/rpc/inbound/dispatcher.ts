@@ -4,10 +4,9 @@ import { followValue, isError, toError } from "../contain.js";
 import type { EngineCore } from "../engine-core.js";
 import { InboundCall } from "../inbound-call.js";
 import { refuseInvalid, validate } from "../strict-gate.js";
-import type { CallHandler, WildcardHandler } from "../types.js";
 import { answerError } from "./responder.js";
 import { onBadMessage } from "./bad-message.js";
-import { HandlerGrace } from "./handler-grace.js";
+import { HandlerGrace, type RunCall } from "./handler-grace.js";
 
 // Idle connections are the common case on a CSMS: they share this empty map until their
 // first asynchronous handler.
@@ -70,14 +69,7 @@ export function dispatchCall(
 }
 
 /** A CALL with its handler (or the wildcard one): strict mode's check, then the handler. */
-function runCall(
-  engine: EngineCore,
-  id: string,
-  method: string,
-  params: unknown,
-  handler: CallHandler | undefined,
-  wildcard: WildcardHandler | undefined,
-): void {
+const runCall: RunCall = (engine, id, method, params, handler, wildcard) => {
   const invalid = validate(engine, method, "request", params);
   if (invalid && refuseInvalid(engine, invalid, id, method, params, null, false, true)) {
     answerError(engine, id, method, params, invalid);
@@ -102,7 +94,7 @@ function runCall(
     if (engine.inbound === EMPTY_INBOUND) engine.inbound = new Map();
     engine.inbound.set(id, call);
   }
-}
+};
 
 /**
  * An OCPP 2.1 SEND (2.1 Part 4 §4.2.4): handled like a CALL but never answered; a refused
