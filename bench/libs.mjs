@@ -24,6 +24,16 @@ export const VARIANTS = {
   // Prometheus metrics on (no scrapes during the window); also run by run.mjs --metrics.
   "ocpp-ws-io+metrics": () => ({ metrics: true }),
   "ocpp-ws-io:no-logging": () => ({ logging: false }),
+  // Every inbound CALL remembered for replay of a repeated message id (default window).
+  "ocpp-ws-io+dedup": () => ({ callDeduplication: true }),
+  // Rate limits on, never reached: what the per-CALL accounting costs (global and per method).
+  "ocpp-ws-io+rate-limit": () => ({
+    rateLimit: {
+      limit: 1e9,
+      windowMs: 1000,
+      methods: { Heartbeat: { limit: 1e9, windowMs: 1000 } },
+    },
+  }),
   // Every message logged as a JSON line into a file (asynchronous pino destination).
   "ocpp-ws-io:exchange-log": () => ({
     logging: {

@@ -414,7 +414,7 @@ export class RpcEngine<
   sendFrame(text: string): void {
     if (this.listenerCount("message")) this.emit("message", { message: text, outbound: true });
     const pipeline = this.pipeline();
-    if (pipeline) pipeline.outbound(text);
+    if (pipeline?.hasOutbound) pipeline.outbound(text);
     else this.transport!.send(text);
   }
 

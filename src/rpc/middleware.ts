@@ -77,26 +77,46 @@ export const MAX_MIDDLEWARE_BACKLOG = 10_000;
  */
 export class MiddlewareStack {
   private readonly own: Middleware[] = [];
+  private readonly ownOutbound: Middleware[] = [];
   private combined: readonly Middleware[] = this.own;
+  private combinedOutbound: readonly Middleware[] = this.ownOutbound;
 
   constructor(private readonly parent?: MiddlewareStack) {}
 
-  use(middleware: Middleware): void {
+  /**
+   * Adds a middleware. `"inbound"`: it only looks at inbound messages (the library's own rate
+   * limit and de-duplication), so outbound frames skip it and, when every middleware is
+   * inbound-only, go straight to the socket.
+   */
+  use(middleware: Middleware, scope: "both" | "inbound" = "both"): void {
     if (typeof middleware !== "function") {
       throw new TypeError("use(middleware): middleware must be a function (ctx, next) => ...");
     }
     this.own.push(middleware);
+    if (scope === "both") this.ownOutbound.push(middleware);
   }
 
-  /** Every middleware to run, the parent's first. Lists only grow, so lengths tell when to rebuild. */
+  /** Every middleware to run on an inbound message, the parent's first. */
   get list(): readonly Middleware[] {
     const parent = this.parent;
     if (!parent) return this.own;
     const inherited = parent.list;
+    // Lists only grow, so lengths tell when to rebuild.
     if (this.combined.length !== inherited.length + this.own.length) {
       this.combined = [...inherited, ...this.own];
     }
     return this.combined;
+  }
+
+  /** Every middleware to run on an outbound frame, the parent's first. */
+  get outboundList(): readonly Middleware[] {
+    const parent = this.parent;
+    if (!parent) return this.ownOutbound;
+    const inherited = parent.outboundList;
+    if (this.combinedOutbound.length !== inherited.length + this.ownOutbound.length) {
+      this.combinedOutbound = [...inherited, ...this.ownOutbound];
+    }
+    return this.combinedOutbound;
   }
 }
 
@@ -285,6 +305,11 @@ export class MessagePipeline {
       .catch((err: unknown) => this.engine.reportError(err));
   }
 
+  /** Whether outbound frames have middleware to pass (else they go straight to the socket). */
+  get hasOutbound(): boolean {
+    return this.outboundBusy || this.stack.outboundList.length > 0;
+  }
+
   outbound(frame: string): void {
     if (this.outboundBusy) {
       if (this.overflow(this.outboundBacklog.length)) return;
@@ -299,7 +324,7 @@ export class MessagePipeline {
     };
     let pending: Promise<void> | undefined;
     try {
-      pending = runStack(this.stack.list, ctx, write);
+      pending = runStack(this.stack.outboundList, ctx, write);
     } catch (err) {
       this.engine.reportError(err);
     }

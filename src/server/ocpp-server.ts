@@ -305,6 +305,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
             if (this.listenerCount("rateLimitExceeded")) this.emit("rateLimitExceeded", event);
           },
         }),
+        "inbound",
       );
     }
     const dedup = options.callDeduplication;
@@ -313,7 +314,10 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     if (dedup && !this.dedupInstalled) {
       // After the rate limit, so a refused CALL is not remembered; added once, reads the record.
       this.dedupInstalled = true;
-      this.middleware.use(callDeduplicationMiddleware(() => this.callRecord));
+      this.middleware.use(
+        callDeduplicationMiddleware(() => this.callRecord),
+        "inbound",
+      );
     }
     // Strict mode's schemas load in the background now, so the first station need not wait;
     // a failure shows again (and is reported) when a connection needs them.

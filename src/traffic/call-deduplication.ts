@@ -54,6 +54,7 @@ export function resolveCallDeduplication(
 
 /** One remembered CALL. */
 interface Entry {
+  readonly key: string;
   /** The CALL's frame text: a repeat is the very same frame. */
   readonly frame: string;
   expiresAt: number;
@@ -62,17 +63,27 @@ interface Entry {
   answer: string | undefined;
   /** Repeats that arrived while the handler ran. */
   waiters: Array<(answer: string | undefined) => void> | undefined;
+  /** Its place in the expiry queue (absolute); an earlier place it held is stale. */
+  slot: number;
 }
 
 /**
  * The CALLs of every station within the window, by identity and message id, so that one
  * re-sent after a reconnect (retries, a station's offline queue) is answered from the record
- * instead of running its handler again. Map order is expiry order (an entry moves to the end
- * when answered, with a fresh expiry), so expired entries are dropped from the front, a few
- * at each new CALL: no timer, and never more than `maxEntries`.
+ * instead of running its handler again. Expired entries are dropped from the front of an
+ * expiry queue, a few at each new CALL: no timer, and never more than `maxEntries`.
+ *
+ * The queue is an array, not the Map's own order: a Map whose oldest keys are deleted keeps
+ * their slots until it rehashes, so finding its first key walks over them: O(n) per CALL
+ * once the record is full.
  */
 export class CallRecord {
   private readonly entries = new Map<string, Entry>();
+  /** Entries in expiry order, from `head`; an entry answered or replaced leaves a stale slot. */
+  private queue: Entry[] = [];
+  private head = 0;
+  /** Absolute slot number of queue[0]. */
+  private base = 0;
 
   constructor(readonly options: Readonly<CallDeduplicationOptions>) {}
 
@@ -90,29 +101,30 @@ export class CallRecord {
   add(key: string, frame: string, now: number): Entry {
     this.sweep(now);
     this.entries.delete(key);
-    while (this.entries.size >= this.options.maxEntries)
-      this.evict(this.entries.keys().next().value!);
+    while (this.entries.size >= this.options.maxEntries && this.evictOldest());
     const entry: Entry = {
+      key,
       frame,
       expiresAt: now + this.options.windowMs,
       done: false,
       answer: undefined,
       waiters: undefined,
+      slot: 0,
     };
     this.entries.set(key, entry);
+    this.enqueue(entry);
     return entry;
   }
 
   /** The CALL's answer is known: repeats waiting get it, later ones within the window too. */
-  answered(key: string, entry: Entry, answer: string | undefined, now: number): void {
+  answered(entry: Entry, answer: string | undefined, now: number): void {
     entry.done = true;
     entry.answer = answer;
     const waiters = entry.waiters;
     entry.waiters = undefined;
-    if (this.entries.get(key) === entry) {
-      this.entries.delete(key);
+    if (this.entries.get(entry.key) === entry) {
       entry.expiresAt = now + this.options.windowMs;
-      this.entries.set(key, entry);
+      this.enqueue(entry);
     }
     if (waiters) for (const wake of waiters) wake(answer);
   }
@@ -124,20 +136,54 @@ export class CallRecord {
     return new Promise((resolve) => waiters.push(resolve));
   }
 
-  private sweep(now: number): void {
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAt > now) return;
-      this.evict(key);
-    }
+  private enqueue(entry: Entry): void {
+    entry.slot = this.base + this.queue.length;
+    this.queue.push(entry);
+    // Stale slots are at most one per answer and per replaced key: past twice the live
+    // entries the queue is rebuilt from them, so it stays O(maxEntries) (amortised O(1)).
+    if (this.queue.length - this.head > 2 * this.options.maxEntries + 1024) this.compact();
   }
 
-  /** Forgets an entry; repeats still waiting for it get no answer (the station retries). */
-  private evict(key: string): void {
-    const entry = this.entries.get(key)!;
-    this.entries.delete(key);
+  /** The live entry at the front of the queue, skipping stale slots. */
+  private oldest(): Entry | undefined {
+    const queue = this.queue;
+    while (this.head < queue.length) {
+      const entry = queue[this.head]!;
+      if (entry.slot === this.base + this.head && this.entries.get(entry.key) === entry) {
+        return entry;
+      }
+      this.head++;
+    }
+    return undefined;
+  }
+
+  private sweep(now: number): void {
+    while ((this.oldest()?.expiresAt ?? Infinity) <= now) this.evictOldest();
+    if (this.head > 1024 && this.head * 2 > this.queue.length) this.compact();
+  }
+
+  private compact(): void {
+    const live: Entry[] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const entry = this.queue[i]!;
+      if (entry.slot === this.base + i && this.entries.get(entry.key) === entry) live.push(entry);
+    }
+    this.base += this.queue.length;
+    for (let i = 0; i < live.length; i++) live[i]!.slot = this.base + i;
+    this.queue = live;
+    this.head = 0;
+  }
+
+  /** Forgets the oldest entry; repeats still waiting for it get no answer (the station retries). */
+  private evictOldest(): boolean {
+    const entry = this.oldest();
+    if (entry === undefined) return false;
+    this.entries.delete(entry.key);
+    this.head++;
     const waiters = entry.waiters;
     entry.waiters = undefined;
     if (waiters) for (const wake of waiters) wake(undefined);
+    return true;
   }
 }
 
@@ -166,7 +212,7 @@ export function callDeduplicationMiddleware(record: () => CallRecord | undefined
       // (on the same connection it is refused as a duplicate id), the record untouched.
       if (earlier !== undefined && !earlier.done) return next();
       const entry = calls.add(key, ctx.frame, now);
-      ctx.onAnswer((answer) => calls.answered(key, entry, answer, Date.now()));
+      ctx.onAnswer((answer) => calls.answered(entry, answer, Date.now()));
       return next();
     }
     if (earlier.done) {

@@ -1,6 +1,6 @@
 import { RPCGenericError } from "../protocol/errors.js";
 import { MessageType } from "../protocol/message-type.js";
-import type { Middleware, MiddlewareClient } from "../rpc/middleware.js";
+import type { InboundMessageContext, Middleware, MiddlewareClient } from "../rpc/middleware.js";
 import type { RateLimitAction, RateLimitBreach, ResolvedRateLimit } from "./rate-limit-options.js";
 import { TokenBucket } from "./token-bucket.js";
 
@@ -91,18 +91,21 @@ export function rateLimitMiddleware<C>(host: RateLimitHost<C>): Middleware {
     return { bucket: over, retryAfterMs: Math.max(methodWait, allWait) };
   };
 
-  return async (ctx, next) => {
-    const message = ctx.message;
-    const options = host.options();
-    if (!options || ctx.direction !== "inbound" || message[0] !== MessageType.CALL) return next();
-    const method = message[2];
-    const own = bucketsOf(options, ctx.client, Date.now());
-    let over = tryTake(options, own, method, Date.now());
-    if (!over) return next();
+  /** Over the limit: delay a transaction CALL, else refuse it (and apply the policy). */
+  const onOver = async (
+    ctx: InboundMessageContext,
+    next: () => Promise<void>,
+    options: ResolvedRateLimit<C>,
+    own: ConnectionBuckets,
+    method: string,
+    params: unknown,
+    first: { bucket: TokenBucket; retryAfterMs: number },
+  ): Promise<void> => {
+    let over: typeof first | undefined = first;
     const breach = { method, limit: over.bucket.limit, windowMs: over.bucket.windowMs };
     const report = (outcome: RateLimitExceededEvent["outcome"], retryAfterMs: number) =>
       host.breach({ identity: ctx.client.identity, ...breach, retryAfterMs, outcome });
-    if (isTransactionCall(method, message[3])) {
+    if (isTransactionCall(method, params)) {
       // Awaiting here holds this connection's later messages behind the CALL (the pipeline
       // keeps inbound order), so the transaction's messages stay in sequence.
       report("delayed", over.retryAfterMs);
@@ -125,5 +128,20 @@ export function rateLimitMiddleware<C>(host: RateLimitHost<C>): Middleware {
     );
     report(action === "disconnect" ? "disconnected" : "refused", over.retryAfterMs);
     if (action === "disconnect" && client !== undefined) host.disconnect(client);
+  };
+
+  // Not async: a CALL within its limits returns next() as is, so the pipeline stays
+  // synchronous for it (an async middleware would make every message wait a microtask).
+  return (ctx, next) => {
+    if (ctx.direction !== "inbound") return next();
+    const message = ctx.message;
+    const options = host.options();
+    if (!options || message[0] !== MessageType.CALL) return next();
+    const method = message[2];
+    const now = Date.now();
+    const own = bucketsOf(options, ctx.client, now);
+    const over = tryTake(options, own, method, now);
+    if (!over) return next();
+    return onOver(ctx, next, options, own, method, message[3], over);
   };
 }
