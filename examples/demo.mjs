@@ -10,12 +10,16 @@ const STATIONS = [
 const passwords = new Map(STATIONS.map((s) => [s.identity, s.password]));
 const log = (who, text) =>
   console.log(`${new Date().toISOString().slice(11, 23)} ${who.padEnd(7)} ${text}`);
+// The library logs lifecycle events at "info" as JSON lines (pino) by default. This demo
+// prints its own lines, so it keeps the library's to warnings and errors, human-readable.
+const logging = { level: "warn", prettify: true };
 
 // ---- the CSMS -------------------------------------------------------------------
 const server = new OCPPServer({
   protocols: ["ocpp2.0.1", "ocpp1.6"],
   securityProfile: SecurityProfile.BASIC_AUTH,
   strictMode: true,
+  logging,
 });
 
 server.auth((accept, reject, handshake) => {
@@ -60,6 +64,7 @@ async function runStation({ identity, protocol, password }) {
     securityProfile: SecurityProfile.BASIC_AUTH,
     password,
     strictMode: true,
+    logging,
   });
   client.handle(protocol === "ocpp1.6" ? "GetConfiguration" : "GetVariables", ({ params }) => {
     log(identity, `CSMS asked for ${JSON.stringify(params)}`);
@@ -115,6 +120,7 @@ const intruder = new OCPPClient({
   protocols: ["ocpp1.6"],
   password: "guessed-password",
   reconnect: false,
+  logging,
 });
 await intruder.connect().catch((err) => log("CP-001?", `refused: HTTP ${err.statusCode}`));
 
