@@ -41,6 +41,7 @@ export default tseslint.config(
       "src/cluster/**",
       "src/adapters/**",
       "src/observability/**",
+      "src/workers/**",
     ],
     rules: {
       "no-restricted-imports": [
