@@ -41,7 +41,6 @@ export default tseslint.config(
       "src/cluster/**",
       "src/adapters/**",
       "src/observability/**",
-      "src/workers/**",
     ],
     rules: {
       "no-restricted-imports": [

@@ -10,8 +10,6 @@ export default defineConfig({
     hono: "src/integrations/hono.ts",
     nestjs: "src/integrations/nestjs.ts",
     "adapters/redis": "src/adapters/redis/index.ts",
-    // The workerThreads pool's thread entry, loaded by piscina from next to the chunks.
-    "validation-worker": "src/workers/validation-worker.ts",
   },
   format: ["esm", "cjs"],
   // @internal members (the engine's collaborator interface) stay out of the public types.

@@ -1,6 +1,5 @@
 import type { ProtocolFamily } from "../protocol/version.js";
-import type { RPCError } from "../protocol/errors.js";
-import type { RawFrame, Transport } from "../transport/transport.js";
+import type { Transport } from "../transport/transport.js";
 import type { Validator } from "../validation/index.js";
 import type { EventEmitter } from "./emitter.js";
 import type { HandlerRegistry } from "./handler-registry.js";
@@ -21,21 +20,6 @@ export interface AnswerObserver {
   /** The middleware context of the CALL observed: its own refusal is its answer, another's is not. */
   readonly owner: object;
   readonly listener: (frame: string | undefined) => void;
-}
-
-/**
- * Takes inbound frames before the engine decodes them, to hand them back later in the same
- * order (the server's workerThreads). Node-only implementations; the engine knows only this.
- */
-export interface InboundFrameHook {
-  /** True when the hook took the frame (it delivers it later); false: decode it now. */
-  take(data: RawFrame, isBinary: boolean): boolean;
-}
-
-/** A strict-mode verdict reached elsewhere for the CALL with id `messageId` (null: valid). */
-export interface PresetVerdict {
-  readonly messageId: string;
-  readonly error: RPCError | null;
 }
 
 /**
@@ -63,10 +47,6 @@ export interface EngineCore extends EventEmitter<ClientEvents> {
    * until one is asked for.
    */
   answerObservers: Map<string, AnswerObserver> | undefined;
-  /** Takes frames before decoding (workerThreads); undefined for nearly every connection. */
-  frameHook: InboundFrameHook | undefined;
-  /** Set by the hook while it delivers a frame it had validated: strict mode's answer for it. */
-  presetVerdict: PresetVerdict | undefined;
   /** Bad messages in a row (maxBadMessages). */
   badMessages: number;
   /** Strict mode for the negotiated subprotocol: the validator, lenient or not, still loading. */

@@ -16,7 +16,7 @@ import { HandlerRegistry } from "./handler-registry.js";
 import type { KeepAlivePinger } from "./keep-alive-pinger.js";
 import type { InboundCall } from "./inbound-call.js";
 import { emptyInbound } from "./inbound/dispatcher.js";
-import type { AnswerObserver, InboundFrameHook, PresetVerdict } from "./engine-core.js";
+import type { AnswerObserver } from "./engine-core.js";
 import type { HandlerGrace } from "./inbound/handler-grace.js";
 import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.js";
 import { mergeRpcOptions } from "./options.js";
@@ -88,8 +88,6 @@ export class RpcEngine<
   /** @internal */ openedAt = 0;
   /** @internal */ grace: HandlerGrace | undefined;
   /** @internal */ answerObservers: Map<string, AnswerObserver> | undefined;
-  /** @internal */ frameHook: InboundFrameHook | undefined;
-  /** @internal */ presetVerdict: PresetVerdict | undefined;
   /** @internal True once a connection has opened; decides what close() during CONNECTING reports. */
   connectedOnce = false;
   /** @internal Keep unsent calls while disconnected (offlineQueue); else they are refused at once. */

@@ -48,26 +48,6 @@ export function validate(
 }
 
 /**
- * Why an inbound CALL fails strict mode: the verdict the frame hook reached for it (a worker
- * thread), else the validator's.
- */
-export function validateCall(
-  engine: EngineCore,
-  messageId: string,
-  method: string,
-  params: unknown,
-): RPCError | undefined {
-  const preset = engine.presetVerdict;
-  if (preset === undefined || preset.messageId !== messageId) {
-    return validate(engine, method, "request", params);
-  }
-  engine.presetVerdict = undefined;
-  const methods = engine.rpcOptions.strictModeMethods;
-  if (methods && !methods.includes(method)) return undefined;
-  return preset.error ?? undefined;
-}
-
-/**
  * Reports a validation failure; true when the message must be refused, false under lenient
  * validation (reported only, for fleets whose payloads are slightly off).
  */

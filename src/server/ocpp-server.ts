@@ -1,5 +1,3 @@
-import { OffloadedFrames } from "../workers/offloaded-frames.js";
-import { ValidationPool } from "../workers/validation-pool.js";
 import { exchangeLog } from "../observability/exchange-log.js";
 import { logServerClientLifecycle, logServerLifecycle } from "../observability/lifecycle-log.js";
 import { createLogger, type Logger } from "../observability/logger.js";
@@ -107,8 +105,6 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   private rateLimitInstalled = false;
   /** The CALLs remembered for `callDeduplication`; undefined while it is off. */
   private callRecord: CallRecord | undefined;
-  /** Checks large strict-mode CALLs off the main thread (workerThreads). */
-  private readonly validationPool: ValidationPool | undefined;
   private dedupInstalled = false;
   private readonly upgradeHost: UpgradeHost;
   private readonly listenHost: ListenServerHost;
@@ -164,14 +160,6 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     }
     this.useOptions(this.options);
     planMetrics(this, this.options)();
-    const workers = this.options.workerThreads;
-    this.validationPool = workers ? new ValidationPool(workers) : undefined;
-    if (workers) {
-      this.logger.warn(
-        "workerThreads: large strict-mode CALLs are checked in worker threads, but parsing stays on the main thread; measured slower than inline (README, Worker threads): more processes with a cluster adapter use more cores",
-        { poolSize: workers.poolSize, minFrameBytes: workers.minFrameBytes },
-      );
-    }
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
     this.wss = this.makeWebSocketServer();
     this.sessions = new SessionStore(this.options.sessionTtlMs);
@@ -276,9 +264,6 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   reconfigure(options: ServerOptions<P>): void {
     if (options.logging !== undefined) {
       throw new TypeError("reconfigure(): option 'logging' is fixed at construction");
-    }
-    if (options.workerThreads !== undefined) {
-      throw new TypeError("reconfigure(): option 'workerThreads' is fixed at construction");
     }
     const next = resolveServerOptions("reconfigure()", options, this.options);
     const running = { http: this.httpServers, tls: this.tlsServers };
@@ -495,7 +480,6 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
       this.clientOwner,
       this.middleware,
     );
-    if (this.validationPool) client.frameHook = new OffloadedFrames(client, this.validationPool);
     const previous = this.byIdentity.get(handshake.identity);
     if (previous) {
       // duplicateIdentity "replace": the newer, authenticated connection wins.
@@ -536,7 +520,6 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
       this.upgrading.clear();
       const code = options.code ?? 1001;
       await Promise.all([...this.connected].map((client) => client.close({ ...options, code })));
-      await this.validationPool?.close();
       await this.cluster.close();
       await Promise.all(
         [...this.httpServers].map(

@@ -1,8 +1,3 @@
-import {
-  resolveWorkerThreads,
-  type ResolvedWorkerThreads,
-  type WorkerThreadsOptions,
-} from "../workers/worker-threads-options.js";
 import type { ServerOptions as WsServerOptions } from "ws";
 import {
   checkBoolean,
@@ -126,12 +121,6 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * Registry of the server's own, `{ registry }` in yours. Default false.
    */
   metrics?: MetricsOptions;
-  /**
-   * Large strict-mode CALL frames are checked against the schemas in a pool of worker
-   * threads (piscina, an optional dependency). `true` = the defaults. Default false. Fixed at
-   * construction. See the README for when it helps.
-   */
-  workerThreads?: boolean | WorkerThreadsOptions;
 }
 
 /** The server's own options (the rest are the engine's RpcOptions, inherited by every client). */
@@ -157,7 +146,6 @@ export interface ResolvedServerOptions {
   wssOptions: WsServerOptions;
   healthEndpoint: boolean;
   metrics: MetricsSettings | false;
-  workerThreads: ResolvedWorkerThreads | false;
 }
 
 /** One server option: default, check, and how a given value becomes the resolved one. */
@@ -248,11 +236,6 @@ const SERVER_OPTIONS: {
     default: false,
     check: () => undefined, // resolveMetrics checks each field, naming it
     resolve: (v) => resolveMetrics(v),
-  },
-  workerThreads: {
-    default: false,
-    check: () => undefined, // resolveWorkerThreads checks each key, naming it
-    resolve: (v) => resolveWorkerThreads(v),
   },
 };
 

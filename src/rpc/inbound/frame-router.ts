@@ -12,8 +12,6 @@ const UNSUPPORTED_DATA = 1003;
 
 /** One frame from the transport: decoded, then through the middleware (if any) to its route. */
 export function receiveFrame(engine: EngineCore, data: RawFrame, isBinary: boolean): void {
-  const hook = engine.frameHook;
-  if (hook !== undefined && hook.take(data, isBinary)) return;
   if (engine.rpcOptions.deferPingsOnActivity) engine.deferPing();
   const text = typeof data === "string" ? data : data.toString("utf8");
   if (engine.listenerCount("message")) engine.emit("message", { message: text, outbound: false });
