@@ -57,11 +57,11 @@ export class InboundSequencer implements InboundHook {
 
   offer(data: RawFrame, isBinary: boolean): boolean {
     let offload = !isBinary && this.worthOffloading(data);
-    if (!offload && this.held.length === 0) return false;
     if (offload && this.pool.full()) {
       offload = false;
       this.pause();
     }
+    if (!offload && this.held.length === 0) return false;
     const text = offload ? data.toString("utf8") : undefined;
     const frame: HeldFrame = { data, isBinary, text, ready: !offload, verdict: undefined };
     this.held.push(frame);

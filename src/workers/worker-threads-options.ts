@@ -52,7 +52,7 @@ export function resolveWorkerThreads(value: unknown): ResolvedWorkerThreads | fa
     if (v === undefined) continue;
     checkNumber(`workerThreads.${key}`, v, key === "minFrameBytes" ? 0 : 1, true);
     if (key !== "minFrameBytes" && !Number.isFinite(v)) {
-      throw new RangeError(`option 'workerThreads.${key}' must be finite, got ${String(v)}`);
+      throw new RangeError(`option 'workerThreads.${key}' must be finite, got ${v as number}`);
     }
     out[key] = v as number;
   }
