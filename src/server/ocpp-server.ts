@@ -38,7 +38,7 @@ import { metricsOf, planMetrics } from "../observability/metrics.js";
 import { rateLimitMiddleware, type RateLimitExceededEvent } from "../traffic/rate-limit.js";
 import { CallRecord, callDeduplicationMiddleware } from "../traffic/call-deduplication.js";
 import { InboundSequencer } from "../workers/inbound-sequencer.js";
-import { ValidationPool } from "../workers/validation-pool.js";
+import { startValidationPool, type ValidationPool } from "../workers/validation-pool.js";
 import {
   createListenServer,
   planListenReconfigure,
@@ -157,13 +157,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     this.logger = createLogger(logging, { component: "OCPPServer" }, pinoOutput);
     logServerLifecycle(this);
     const { workerThreads } = this.options;
-    this.workers = workerThreads
-      ? new ValidationPool(workerThreads, (err) =>
-          this.logger.warn("worker thread failed; its frame was checked on the main thread", {
-            err,
-          }),
-        )
-      : undefined;
+    this.workers = workerThreads ? startValidationPool(workerThreads, this.logger) : undefined;
     if (logging?.exchangeLog) {
       // The middleware's client is the connection's engine, i.e. the server-side client.
       this.middleware.use(

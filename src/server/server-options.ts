@@ -131,7 +131,8 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * threads (piscina, an optional dependency): the main thread still parses each frame but
    * skips its validation. Per-connection order is kept; a full pool (`maxQueueSize`) pauses
    * reading from the socket. Needs `strictMode`. `true` = `{ poolSize: cores - 1,
-   * maxQueueSize: 256, minFrameBytes: 16384 }`. Default false. Fixed at construction.
+   * maxQueueSize: 256, minFrameBytes: 32768 }`. Default false. Fixed at construction. It saves
+   * little (see the README): more processes with a cluster adapter scale further.
    */
   workerThreads?: boolean | WorkerThreadsOptions;
 }

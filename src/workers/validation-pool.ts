@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { Piscina } from "piscina";
 import { createRPCError } from "../protocol/errors.js";
+import type { Logger } from "../observability/logger.js";
 import type { PresetVerdict } from "../rpc/inbound/inbound-hook.js";
 import type { ResolvedWorkerThreads } from "./worker-threads-options.js";
 import type { VerifyTask, WorkerVerdict } from "./verdict.js";
@@ -109,4 +110,28 @@ export class ValidationPool {
     this.waiting = [];
     for (const resume of waiting) resume();
   }
+}
+
+/**
+ * The server's pool, with what it does and does not do said once in the log: the main thread
+ * still parses every frame (a parsed object posted back costs more than parsing), so only
+ * strict mode's validation moves, a small share of a big frame's cost.
+ */
+export function startValidationPool(
+  options: ResolvedWorkerThreads,
+  logger: Logger,
+): ValidationPool {
+  logger.warn(
+    "workerThreads: strict-mode validation of frames of at least minFrameBytes runs in worker threads; " +
+      "the main thread still parses every frame, so this saves a few percent of its CPU at best " +
+      "and adds CPU overall. To scale, run more processes with a cluster adapter (see the README).",
+    {
+      poolSize: options.poolSize,
+      maxQueueSize: options.maxQueueSize,
+      minFrameBytes: options.minFrameBytes,
+    },
+  );
+  return new ValidationPool(options, (err) =>
+    logger.warn("worker thread failed; its frame was checked on the main thread", { err }),
+  );
 }
