@@ -26,9 +26,16 @@ const opt = (name) => {
 };
 if (opt("help")) {
   console.log(
-    "usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6,7] [--libs=bare,ocpp-rpc,ocpp-ws-io,ocpp-ws-io+metrics] [--metrics] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
+    "usage: node bench/run.mjs [--scenario workers] [--quick] [--only=1,2,3,4,5,6,7] [--libs=bare,ocpp-rpc,ocpp-ws-io,ocpp-ws-io+metrics] [--metrics] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
   );
   process.exit(0);
+}
+// --scenario workers: the workerThreads bench (bench/workers.mjs), with the other arguments.
+if (opt("scenario") === "workers") {
+  const { spawnSync } = await import("node:child_process");
+  const rest = argv.filter((a) => !a.startsWith("--scenario"));
+  const run = spawnSync(process.execPath, [here("./workers.mjs"), ...rest], { stdio: "inherit" });
+  process.exit(run.status ?? 1);
 }
 const QUICK = !!opt("quick");
 if (opt("verbose")) process.env.BENCH_VERBOSE = "1";

@@ -17,6 +17,12 @@ interface HeldFrame {
   verdict: PresetVerdict | undefined;
 }
 
+/**
+ * Frames one connection may hold behind its frames in the pool; at this many, reading from
+ * its socket pauses until they are read (a station flooding small frames behind a big one).
+ */
+export const MAX_HELD_FRAMES = 64;
+
 const OPEN_BRACKET = 0x5b;
 const CALL_DIGIT = 0x32; // "2"
 const SEND_DIGIT = 0x36; // "6"
@@ -39,11 +45,14 @@ function looksLikeRequest(bytes: Buffer): boolean {
  * read at once, as without workers.
  *
  * A full pool pauses reading from this socket until the pool has room; the frame that found
- * it full is not lost but checked on the main thread, in its turn.
+ * it full is not lost but checked on the main thread, in its turn. So do MAX_HELD_FRAMES
+ * frames held, until they are read.
  */
 export class InboundSequencer implements InboundHook {
   private held: HeldFrame[] = [];
+  /** Paused for a full pool (until it has room) / for too many frames held (until read). */
   private paused = false;
+  private heldPaused = false;
   private readonly resume = (): void => {
     this.paused = false;
     this.reading.release();
@@ -65,6 +74,10 @@ export class InboundSequencer implements InboundHook {
     const text = offload ? data.toString("utf8") : undefined;
     const frame: HeldFrame = { data, isBinary, text, ready: !offload, verdict: undefined };
     this.held.push(frame);
+    if (this.held.length >= MAX_HELD_FRAMES && !this.heldPaused) {
+      this.heldPaused = true;
+      this.reading.hold();
+    }
     if (text !== undefined) {
       this.pool
         .verify(this.engine.protocol!, text)
@@ -101,6 +114,10 @@ export class InboundSequencer implements InboundHook {
       }
       if (frame.text !== undefined) readVerifiedFrame(this.engine, frame.text, frame.verdict);
       else readFrame(this.engine, frame.data, frame.isBinary);
+    }
+    if (this.heldPaused && held.length < MAX_HELD_FRAMES / 2) {
+      this.heldPaused = false;
+      this.reading.release();
     }
   }
 

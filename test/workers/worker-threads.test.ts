@@ -43,6 +43,21 @@ function compiledCount(server: OCPPServer): number {
   return (client as unknown as { validator: { compiledCount: number } }).validator.compiledCount;
 }
 
+/** Counts the times reading pauses on the server's connections (internal: the transport's ReadPause). */
+function countHolds(server: OCPPServer): () => number {
+  let holds = 0;
+  server.on("client", (client) => {
+    const reading = (client as unknown as { transport: { readPause: { hold(): void } } }).transport
+      .readPause;
+    const hold = reading.hold.bind(reading);
+    reading.hold = () => {
+      holds++;
+      hold();
+    };
+  });
+  return () => holds;
+}
+
 describe("OCPPServer workerThreads", () => {
   it("checks a big CALL in a worker: the handler runs and the main thread never validates it", async () => {
     const { server, url } = await startServer(STRICT);
@@ -118,17 +133,8 @@ describe("OCPPServer workerThreads", () => {
       ...STRICT,
       workerThreads: { poolSize: 1, maxQueueSize: 1, minFrameBytes: 4096 },
     });
-    let holds = 0;
-    server.on("client", (client) => {
-      const reading = (client as unknown as { transport: { readPause: { hold(): void } } })
-        .transport.readPause;
-      const hold = reading.hold.bind(reading);
-      reading.hold = () => {
-        holds++;
-        hold();
-      };
-      client.handle("MeterValues", () => ({}));
-    });
+    const holds = countHolds(server);
+    server.on("client", (client) => client.handle("MeterValues", () => ({})));
     const peers = await Promise.all(["Q1", "Q2", "Q3", "Q4"].map((id) => station(url, id)));
     const frame = bigMeterValuesCall("x", 40_000);
     for (let i = 0; i < 25; i++) {
@@ -139,7 +145,28 @@ describe("OCPPServer workerThreads", () => {
       for (let i = 0; i < 25; i++) ids.push((JSON.parse(await peer.next(10_000)) as unknown[])[1]);
       expect(ids).toEqual(Array.from({ length: 25 }, (_, i) => `q${i}`));
     }
-    expect(holds).toBeGreaterThan(0);
+    expect(holds()).toBeGreaterThan(0);
+  });
+
+  it("pauses reading while a connection holds too many frames behind one in the pool", async () => {
+    const { server, url } = await startServer(STRICT);
+    const holds = countHolds(server);
+    const seen: string[] = [];
+    server.on("client", (client) => {
+      client.handle("MeterValues", ({ messageId }) => (seen.push(messageId), {}));
+      client.handle("Heartbeat", ({ messageId }) => {
+        seen.push(messageId);
+        return { currentTime: new Date().toISOString() };
+      });
+    });
+    const peer = await station(url, "FLOOD");
+    // One write: the frames arrive together, behind the big one, before its verdict can.
+    const frames = [bigMeterValuesCall("big", BIG)];
+    for (let i = 0; i < 1000; i++) frames.push(JSON.stringify([2, `h${i}`, "Heartbeat", {}]));
+    for (const frame of frames) peer.send(frame);
+    for (let i = 0; i < frames.length; i++) await peer.next();
+    expect(seen).toEqual(frames.map((f) => (JSON.parse(f) as string[])[1]));
+    expect(holds()).toBeGreaterThan(0);
   });
 
   it("keeps frames of a custom validator's subprotocol on the main thread", async () => {
