@@ -24,18 +24,18 @@ const opt = (name) => {
   if (!a) return undefined;
   return a.includes("=") ? a.slice(a.indexOf("=") + 1) : true;
 };
-if (opt("help")) {
-  console.log(
-    "usage: node bench/run.mjs [--scenario workers] [--quick] [--only=1,2,3,4,5,6,7] [--libs=bare,ocpp-rpc,ocpp-ws-io,ocpp-ws-io+metrics] [--metrics] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
-  );
-  process.exit(0);
-}
 // --scenario workers: the workerThreads bench (bench/workers.mjs), with the other arguments.
 if (opt("scenario") === "workers") {
   const { spawnSync } = await import("node:child_process");
   const rest = argv.filter((a) => !a.startsWith("--scenario"));
   const run = spawnSync(process.execPath, [here("./workers.mjs"), ...rest], { stdio: "inherit" });
   process.exit(run.status ?? 1);
+}
+if (opt("help")) {
+  console.log(
+    "usage: node bench/run.mjs [--scenario workers] [--quick] [--only=1,2,3,4,5,6,7] [--libs=bare,ocpp-rpc,ocpp-ws-io,ocpp-ws-io+metrics] [--metrics] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
+  );
+  process.exit(0);
 }
 const QUICK = !!opt("quick");
 if (opt("verbose")) process.env.BENCH_VERBOSE = "1";
