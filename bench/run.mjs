@@ -25,9 +25,13 @@ const opt = (name) => {
   return a.includes("=") ? a.slice(a.indexOf("=") + 1) : true;
 };
 // --scenario workers: the workerThreads bench (bench/workers.mjs), with the other arguments.
-if (opt("scenario") === "workers") {
+// (`--scenario=workers` or `--scenario workers`)
+const scenarioAt = argv.indexOf("--scenario");
+if (opt("scenario") === "workers" || (scenarioAt >= 0 && argv[scenarioAt + 1] === "workers")) {
   const { spawnSync } = await import("node:child_process");
-  const rest = argv.filter((a) => !a.startsWith("--scenario"));
+  const rest = argv.filter(
+    (a, i) => !a.startsWith("--scenario") && !(scenarioAt >= 0 && i === scenarioAt + 1),
+  );
   const run = spawnSync(process.execPath, [here("./workers.mjs"), ...rest], { stdio: "inherit" });
   process.exit(run.status ?? 1);
 }
