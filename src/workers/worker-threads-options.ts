@@ -19,8 +19,8 @@ export type ResolvedWorkerThreads = Readonly<Required<WorkerThreadsOptions>>;
 const DEFAULT_MAX_QUEUE_SIZE = 256;
 /**
  * Below this, posting a frame to a worker and taking its verdict back costs the main thread
- * as much as the strict-mode check it saves, or more (bench/workers.mjs: 1.05x main-thread
- * CPU per call at 16 KB, 1.00x at 32 KB, 0.96x at 64 KB).
+ * more than the strict-mode check it saves; above it, about as much in the best runs of
+ * bench/workers.mjs (README, "Worker threads").
  */
 const DEFAULT_MIN_FRAME_BYTES = 32 * 1024;
 
