@@ -32,6 +32,7 @@ export default tseslint.config(
     ignores: [
       "src/transport/node-transport.ts",
       "src/transport/backpressure.ts",
+      "src/transport/read-pause.ts",
       "src/client/node-connector.ts",
       "src/client/ocpp-client.ts",
       "src/observability/pino-output.ts",
@@ -41,6 +42,7 @@ export default tseslint.config(
       "src/cluster/**",
       "src/adapters/**",
       "src/observability/**",
+      "src/workers/**",
     ],
     rules: {
       "no-restricted-imports": [

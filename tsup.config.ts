@@ -10,6 +10,8 @@ export default defineConfig({
     hono: "src/integrations/hono.ts",
     nestjs: "src/integrations/nestjs.ts",
     "adapters/redis": "src/adapters/redis/index.ts",
+    // The worker module of `workerThreads`, loaded by piscina in each thread (ESM only).
+    "workers/validation-worker": "src/workers/validation-worker.ts",
   },
   format: ["esm", "cjs"],
   // @internal members (the engine's collaborator interface) stay out of the public types.

@@ -24,9 +24,20 @@ const opt = (name) => {
   if (!a) return undefined;
   return a.includes("=") ? a.slice(a.indexOf("=") + 1) : true;
 };
+// --scenario workers: the workerThreads bench (bench/workers.mjs), with the other arguments.
+// (`--scenario=workers` or `--scenario workers`)
+const scenarioAt = argv.indexOf("--scenario");
+if (opt("scenario") === "workers" || (scenarioAt >= 0 && argv[scenarioAt + 1] === "workers")) {
+  const { spawnSync } = await import("node:child_process");
+  const rest = argv.filter(
+    (a, i) => !a.startsWith("--scenario") && !(scenarioAt >= 0 && i === scenarioAt + 1),
+  );
+  const run = spawnSync(process.execPath, [here("./workers.mjs"), ...rest], { stdio: "inherit" });
+  process.exit(run.status ?? 1);
+}
 if (opt("help")) {
   console.log(
-    "usage: node bench/run.mjs [--quick] [--only=1,2,3,4,5,6,7] [--libs=bare,ocpp-rpc,ocpp-ws-io,ocpp-ws-io+metrics] [--metrics] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
+    "usage: node bench/run.mjs [--scenario workers] [--quick] [--only=1,2,3,4,5,6,7] [--libs=bare,ocpp-rpc,ocpp-ws-io,ocpp-ws-io+metrics] [--metrics] [--rounds=N] [--hold=S] [--timeout=S] [--verbose]",
   );
   process.exit(0);
 }

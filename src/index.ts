@@ -17,6 +17,7 @@ export type { ConnectionRateLimitOptions } from "./server/connection-rate-limit.
 export type { HandshakeInfo } from "./server/handshake.js";
 export type { AuthAccept, AuthCallback, AuthContext, SessionData } from "./server/auth-context.js";
 export type { BackpressureOptions } from "./transport/backpressure.js";
+export type { WorkerThreadsOptions } from "./workers/worker-threads-options.js";
 export type {
   AdapterMetrics,
   AdapterSink,

@@ -4,6 +4,7 @@ import type { Validator } from "../validation/index.js";
 import type { EventEmitter } from "./emitter.js";
 import type { HandlerRegistry } from "./handler-registry.js";
 import type { InboundCall } from "./inbound-call.js";
+import type { InboundHook, PresetVerdict } from "./inbound/inbound-hook.js";
 import type { HandlerGrace } from "./inbound/handler-grace.js";
 import type { MessagePipeline } from "./middleware.js";
 import type { OutboundCalls } from "./outbound-calls.js";
@@ -53,6 +54,10 @@ export interface EngineCore extends EventEmitter<ClientEvents> {
   validator: Validator | undefined;
   lenient: boolean;
   validatorLoading: boolean;
+  /** Takes inbound frames before they are read (server workerThreads); undefined: none. */
+  inboundHook: InboundHook | undefined;
+  /** Strict mode's verdict on the CALL being routed now, reached off the main thread. */
+  presetVerdict: PresetVerdict | undefined;
   /** This connection's passage through its middleware; undefined while there is none. */
   pipeline(): MessagePipeline | undefined;
   /** Writes one frame (through the outbound middleware, if any). */

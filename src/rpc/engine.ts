@@ -17,6 +17,7 @@ import type { KeepAlivePinger } from "./keep-alive-pinger.js";
 import type { InboundCall } from "./inbound-call.js";
 import { emptyInbound } from "./inbound/dispatcher.js";
 import type { AnswerObserver } from "./engine-core.js";
+import type { InboundHook, PresetVerdict } from "./inbound/inbound-hook.js";
 import type { HandlerGrace } from "./inbound/handler-grace.js";
 import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.js";
 import { mergeRpcOptions } from "./options.js";
@@ -81,6 +82,8 @@ export class RpcEngine<
   /** @internal */ validator: Validator | undefined;
   /** @internal */ lenient = false;
   /** @internal */ validatorLoading = false;
+  /** @internal */ inboundHook: InboundHook | undefined;
+  /** @internal */ presetVerdict: PresetVerdict | undefined;
   /** @internal */ readonly handlers = new HandlerRegistry();
   /** @internal */ inbound: Map<string, InboundCall> = emptyInbound();
   /** @internal */ readonly outbound: OutboundCalls;

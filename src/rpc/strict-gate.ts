@@ -35,6 +35,12 @@ export function validate(
   }
   const methods = engine.rpcOptions.strictModeMethods;
   if (methods && !methods.includes(method)) return undefined;
+  const preset = engine.presetVerdict;
+  if (preset !== undefined && kind === "request" && preset.method === method) {
+    // A worker ran this validator on this CALL (see readVerifiedFrame): taken once.
+    engine.presetVerdict = undefined;
+    return preset.error;
+  }
   try {
     // A method without a schema comes back as ProtocolError: strict mode never passes a
     // message it cannot check.

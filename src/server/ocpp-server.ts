@@ -37,6 +37,8 @@ import { createHealthHandler } from "../observability/health.js";
 import { metricsOf, planMetrics } from "../observability/metrics.js";
 import { rateLimitMiddleware, type RateLimitExceededEvent } from "../traffic/rate-limit.js";
 import { CallRecord, callDeduplicationMiddleware } from "../traffic/call-deduplication.js";
+import { InboundSequencer } from "../workers/inbound-sequencer.js";
+import { startValidationPool, type ValidationPool } from "../workers/validation-pool.js";
 import {
   createListenServer,
   planListenReconfigure,
@@ -114,6 +116,8 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     head: Buffer,
   ) => void;
   private closePromise: Promise<void> | undefined;
+  /** Strict mode's worker threads (`workerThreads`); undefined while it is off. */
+  private readonly workers: ValidationPool | undefined;
   /** The subprotocol of the upgrade being completed right now (see acceptUpgrade). */
   private upgradeProtocol: string | false = false;
   /**
@@ -152,6 +156,8 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     const logging = this.options.logging;
     this.logger = createLogger(logging, { component: "OCPPServer" }, pinoOutput);
     logServerLifecycle(this);
+    const { workerThreads } = this.options;
+    this.workers = workerThreads ? startValidationPool(workerThreads, this.logger) : undefined;
     if (logging?.exchangeLog) {
       // The middleware's client is the connection's engine, i.e. the server-side client.
       this.middleware.use(
@@ -262,8 +268,10 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
    * `securityProfile` cannot change (close() and listen() again).
    */
   reconfigure(options: ServerOptions<P>): void {
-    if (options.logging !== undefined) {
-      throw new TypeError("reconfigure(): option 'logging' is fixed at construction");
+    for (const fixed of ["logging", "workerThreads"] as const) {
+      if (options[fixed] !== undefined) {
+        throw new TypeError(`reconfigure(): option '${fixed}' is fixed at construction`);
+      }
     }
     const next = resolveServerOptions("reconfigure()", options, this.options);
     const running = { http: this.httpServers, tls: this.tlsServers };
@@ -480,6 +488,8 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
       this.clientOwner,
       this.middleware,
     );
+    if (this.workers)
+      client.inboundHook = new InboundSequencer(client, this.workers, transport.readPause);
     const previous = this.byIdentity.get(handshake.identity);
     if (previous) {
       // duplicateIdentity "replace": the newer, authenticated connection wins.
@@ -521,6 +531,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
       const code = options.code ?? 1001;
       await Promise.all([...this.connected].map((client) => client.close({ ...options, code })));
       await this.cluster.close();
+      await this.workers?.destroy();
       await Promise.all(
         [...this.httpServers].map(
           (httpServer) =>

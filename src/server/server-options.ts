@@ -42,6 +42,11 @@ import {
   type MetricsSettings,
 } from "../observability/metrics-options.js";
 import {
+  resolveWorkerThreads,
+  type ResolvedWorkerThreads,
+  type WorkerThreadsOptions,
+} from "../workers/worker-threads-options.js";
+import {
   checkServerSecurity,
   isSecurityProfile,
   SecurityProfile,
@@ -121,6 +126,15 @@ export interface ServerOptions<P extends string = string> extends Partial<RpcOpt
    * Registry of the server's own, `{ registry }` in yours. Default false.
    */
   metrics?: MetricsOptions;
+  /**
+   * Strict mode's check of big inbound CALLs (at least `minFrameBytes`) in a pool of worker
+   * threads (piscina, an optional dependency): the main thread still parses each frame but
+   * skips its validation. Per-connection order is kept; a full pool (`maxQueueSize`) pauses
+   * reading from the socket. Needs `strictMode`. `true` = `{ poolSize: cores - 1,
+   * maxQueueSize: 256, minFrameBytes: 32768 }`. Default false. Fixed at construction. It saves
+   * little (see the README): more processes with a cluster adapter scale further.
+   */
+  workerThreads?: boolean | WorkerThreadsOptions;
 }
 
 /** The server's own options (the rest are the engine's RpcOptions, inherited by every client). */
@@ -146,6 +160,7 @@ export interface ResolvedServerOptions {
   wssOptions: WsServerOptions;
   healthEndpoint: boolean;
   metrics: MetricsSettings | false;
+  workerThreads: ResolvedWorkerThreads | false;
 }
 
 /** One server option: default, check, and how a given value becomes the resolved one. */
@@ -237,6 +252,11 @@ const SERVER_OPTIONS: {
     check: () => undefined, // resolveMetrics checks each field, naming it
     resolve: (v) => resolveMetrics(v),
   },
+  workerThreads: {
+    default: false,
+    check: () => undefined, // resolveWorkerThreads checks each key, naming it
+    resolve: (v) => resolveWorkerThreads(v),
+  },
 };
 
 const SERVER_OPTION_KEYS = new Set<string>([...RPC_OPTION_KEYS, ...Object.keys(SERVER_OPTIONS)]);
@@ -268,5 +288,10 @@ export function resolveServerOptions(
   }
   checkServerSecurity({ securityProfile: out.securityProfile, tls: out.tls });
   checkStrictValidators(component, out.rpc, out.protocols);
+  if (out.workerThreads && out.rpc.strictMode === false) {
+    throw new TypeError(
+      `${component}: option 'workerThreads' runs strict mode's checks in worker threads; it needs 'strictMode'`,
+    );
+  }
   return Object.freeze(out);
 }

@@ -1,6 +1,7 @@
 import type { Duplex } from "node:stream";
 import type WebSocket from "ws";
 import { checkNumber, describe } from "../rpc/options.js";
+import type { ReadPause } from "./read-pause.js";
 
 /** When to stop reading from a peer that does not read what it is sent. */
 export interface BackpressureOptions {
@@ -72,6 +73,7 @@ export class Backpressure {
     private readonly ws: WebSocket,
     private readonly socket: Duplex,
     private readonly options: Readonly<BackpressureOptions>,
+    private readonly reading: ReadPause,
     private readonly onStall: (reason: string) => void,
   ) {}
 
@@ -90,7 +92,7 @@ export class Backpressure {
 
   private pause(): void {
     this.paused = true;
-    this.ws.pause();
+    this.reading.hold();
     this.socket.once("drain", this.onDrain);
     this.stallTimer = setTimeout(() => {
       this.stop();
@@ -102,6 +104,6 @@ export class Backpressure {
 
   private resume(): void {
     this.stop();
-    this.ws.resume();
+    this.reading.release();
   }
 }

@@ -1,6 +1,7 @@
 import type { Duplex } from "node:stream";
 import type WebSocket from "ws";
 import { Backpressure, type BackpressureOptions } from "./backpressure.js";
+import { ReadPause } from "./read-pause.js";
 import type { RawFrame, Transport, TransportListener } from "./transport.js";
 
 /**
@@ -29,8 +30,11 @@ export class NodeTransport implements Transport {
   private flow: Backpressure | undefined;
   /** The close to report instead of the socket's, when this side ended it (a stall). */
   private closeOverride: [number, string] | undefined;
+  /** Every reason to stop reading from the peer goes through this one count. */
+  readonly readPause: ReadPause;
 
   constructor(private readonly ws: WebSocket) {
+    this.readPause = new ReadPause(ws);
     ws.on("message", (data, isBinary) => {
       if (this.listener) this.listener.onMessage(data, isBinary);
       else this.hold(data, isBinary);
@@ -54,7 +58,7 @@ export class NodeTransport implements Transport {
    * written to `socket` (the socket under the WebSocket). See Backpressure.
    */
   enableBackpressure(socket: Duplex, options: Readonly<BackpressureOptions>): void {
-    this.flow = new Backpressure(this.ws, socket, options, (reason) => {
+    this.flow = new Backpressure(this.ws, socket, options, this.readPause, (reason) => {
       // The peer is not reading, so a closing handshake cannot complete: queue the close
       // frame for a peer that reads again, then free the socket at once.
       this.closeOverride = [1008, reason];
@@ -106,7 +110,7 @@ export class NodeTransport implements Transport {
     this.dropEarly();
     if (this.earlyPaused) {
       this.earlyPaused = false;
-      this.ws.resume();
+      this.readPause.release();
     }
     for (const [data, isBinary] of early) listener.onMessage(data, isBinary);
     if (error || closed) {
@@ -125,7 +129,7 @@ export class NodeTransport implements Transport {
     this.earlyBytes += rawLength(data);
     if (this.earlyBytes > EARLY_HOLD_LIMIT_BYTES && !this.earlyPaused) {
       this.earlyPaused = true;
-      this.ws.pause();
+      this.readPause.hold();
     }
   }
 

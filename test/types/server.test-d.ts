@@ -4,7 +4,15 @@
  */
 import { describe, expectTypeOf, it } from "vitest";
 import { OCPPServer, OCPPServerClient } from "../../src/index.js";
-import type { OCPP16, OCPP201, OCPP21, ServerEvents, SessionData } from "../../src/index.js";
+import type {
+  OCPP16,
+  OCPP201,
+  OCPP21,
+  ServerEvents,
+  ServerOptions,
+  SessionData,
+  WorkerThreadsOptions,
+} from "../../src/index.js";
 
 type P = "ocpp1.6" | "ocpp2.0.1";
 const server = new OCPPServer({ protocols: ["ocpp1.6", "ocpp2.0.1"] });
@@ -13,6 +21,17 @@ declare const client: OCPPServerClient<P>;
 const getVariableData = [
   { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } },
 ];
+
+describe("ServerOptions", () => {
+  it("types workerThreads as a boolean or { poolSize, maxQueueSize, minFrameBytes }", () => {
+    expectTypeOf<ServerOptions["workerThreads"]>().toEqualTypeOf<
+      boolean | WorkerThreadsOptions | undefined
+    >();
+    expectTypeOf<keyof WorkerThreadsOptions>().toEqualTypeOf<
+      "poolSize" | "maxQueueSize" | "minFrameBytes"
+    >();
+  });
+});
 
 describe("OCPPServer<'ocpp1.6' | 'ocpp2.0.1'>", () => {
   it("infers P from the literal protocols array", () => {

@@ -5,13 +5,39 @@ import type { RawFrame } from "../../transport/transport.js";
 import type { EngineCore } from "../engine-core.js";
 import { onBadMessage } from "./bad-message.js";
 import { dispatchCall, dispatchSend } from "./dispatcher.js";
+import type { PresetVerdict } from "./inbound-hook.js";
 import { onCallError, onCallResult, onCallResultError } from "./response-matcher.js";
 
 /** RFC 6455 §7.4.1: 1003, "received a type of data it cannot accept". */
 const UNSUPPORTED_DATA = 1003;
 
-/** One frame from the transport: decoded, then through the middleware (if any) to its route. */
+/** One frame from the transport: offered to the role's hook (if any), else read now. */
 export function receiveFrame(engine: EngineCore, data: RawFrame, isBinary: boolean): void {
+  if (engine.inboundHook?.offer(data, isBinary)) return;
+  readFrame(engine, data, isBinary);
+}
+
+/**
+ * A frame handed back by the inbound hook with strict mode's verdict on it: read like any
+ * other, except that validate() takes the verdict for this CALL instead of running the
+ * validator. The verdict is dropped once the frame's synchronous routing is over, so a CALL
+ * that waits (asynchronous middleware, handlerGraceMs) is checked again when it runs.
+ */
+export function readVerifiedFrame(
+  engine: EngineCore,
+  text: string,
+  verdict: PresetVerdict | undefined,
+): void {
+  engine.presetVerdict = verdict;
+  try {
+    readFrame(engine, text, false);
+  } finally {
+    engine.presetVerdict = undefined;
+  }
+}
+
+/** One frame: decoded, then through the middleware (if any) to its route. */
+export function readFrame(engine: EngineCore, data: RawFrame, isBinary: boolean): void {
   if (engine.rpcOptions.deferPingsOnActivity) engine.deferPing();
   const text = typeof data === "string" ? data : data.toString("utf8");
   if (engine.listenerCount("message")) engine.emit("message", { message: text, outbound: false });
