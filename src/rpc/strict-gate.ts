@@ -20,12 +20,17 @@ export function applyValidation(engine: EngineCore): void {
   );
 }
 
-/** Why `payload` fails strict mode, or undefined when it passes (or strict mode is off). */
+/**
+ * Why `payload` fails strict mode, or undefined when it passes (or strict mode is off). For an
+ * inbound CALL or SEND, `inboundId` (its message id) lets a verdict reached off the main thread
+ * for that very message stand in for the validator (see readVerifiedFrame).
+ */
 export function validate(
   engine: EngineCore,
   method: string,
   kind: "request" | "response",
   payload: unknown,
+  inboundId?: string,
 ): RPCError | undefined {
   const validator = engine.validator;
   if (!validator) {
@@ -36,8 +41,8 @@ export function validate(
   const methods = engine.rpcOptions.strictModeMethods;
   if (methods && !methods.includes(method)) return undefined;
   const preset = engine.presetVerdict;
-  if (preset !== undefined && kind === "request" && preset.method === method) {
-    // A worker ran this validator on this CALL (see readVerifiedFrame): taken once.
+  if (preset !== undefined && preset.messageId === inboundId && preset.method === method) {
+    // A worker ran this validator on this message: taken once.
     engine.presetVerdict = undefined;
     return preset.error;
   }

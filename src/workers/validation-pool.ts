@@ -83,8 +83,9 @@ export class ValidationPool {
     try {
       const verdict = await this.pool.run({ protocol, frame });
       if (verdict === 0) return undefined;
-      const [method, code, description, details] = verdict;
+      const [messageId, method, code, description, details] = verdict;
       return {
+        messageId,
         method,
         error: code === undefined ? undefined : createRPCError(code, description, details),
       };

@@ -32,5 +32,5 @@ export default async function verify(task: VerifyTask): Promise<WorkerVerdict> {
     // The main thread runs the same check again and reports the failure there.
     return 0;
   }
-  return error ? [method, error.rpcErrorCode, error.message, error.details] : [method];
+  return error ? [id, method, error.rpcErrorCode, error.message, error.details] : [id, method];
 }

@@ -10,10 +10,16 @@ export interface VerifyTask {
  * A worker's answer, small so the main thread has little to read back (structured clone of
  * a parsed payload would cost it more than parsing: see the README):
  * - `0`: not checked (not a CALL or SEND, or not decodable): the main thread checks it;
- * - `[method]`: the request payload passes strict mode;
- * - `[method, code, description, details]`: it fails, with the validator's RPC error.
+ * - `[id, method]`: the request payload passes strict mode;
+ * - `[id, method, code, description, details]`: it fails, with the validator's RPC error.
  */
 export type WorkerVerdict =
   | 0
-  | readonly [method: string]
-  | readonly [method: string, code: string, description: string, details: RPCErrorDetails];
+  | readonly [id: string, method: string]
+  | readonly [
+      id: string,
+      method: string,
+      code: string,
+      description: string,
+      details: RPCErrorDetails,
+    ];

@@ -101,6 +101,26 @@ describe("OCPPServer workerThreads", () => {
     expect((answers[0] as unknown[]).slice(0, 3)).toEqual([4, "bad-1", "TypeConstraintViolation"]);
   });
 
+  it("applies a worker's verdict only to its own message, not to a call made meanwhile", async () => {
+    const { server, url } = await startServer(STRICT);
+    let outbound: Promise<unknown> | undefined;
+    server.use((ctx, next) => {
+      if (ctx.direction === "inbound" && ctx.message[1] === "dt-big") {
+        // A call of the same method made while the verified frame is being routed: strict
+        // mode must check it itself (vendorId must be a string).
+        const client = ctx.client as unknown as { call(m: string, p: unknown): Promise<unknown> };
+        outbound = client.call("DataTransfer", { vendorId: 42 }).catch((err: Error) => err);
+      }
+      return next();
+    });
+    server.on("client", (client) => client.handle("DataTransfer", () => ({ status: "Accepted" })));
+    const peer = await station(url, "DT");
+    peer.send([2, "dt-big", "DataTransfer", { vendorId: "V", data: "x".repeat(BIG) }]);
+    expect(JSON.parse(await peer.next())).toEqual([3, "dt-big", { status: "Accepted" }]);
+    expect(outbound).toBeDefined();
+    expect(await outbound).toMatchObject({ rpcErrorCode: "TypeConstraintViolation" });
+  });
+
   it("keeps each connection's order with big and small frames mixed", async () => {
     const { server, url } = await startServer(STRICT);
     const order = new Map<string, string[]>();

@@ -70,7 +70,7 @@ export function dispatchCall(
 
 /** A CALL with its handler (or the wildcard one): strict mode's check, then the handler. */
 const runCall: RunCall = (engine, id, method, params, handler, wildcard) => {
-  const invalid = validate(engine, method, "request", params);
+  const invalid = validate(engine, method, "request", params, id);
   if (invalid && refuseInvalid(engine, invalid, id, method, params, null, false, true)) {
     answerError(engine, id, method, params, invalid);
     return;
@@ -110,7 +110,7 @@ export function dispatchSend(
   if (engine.listenerCount("send")) {
     engine.emit("send", { outbound: false, messageId: id, method, params });
   }
-  const invalid = validate(engine, method, "request", params);
+  const invalid = validate(engine, method, "request", params, id);
   if (invalid && refuseInvalid(engine, invalid, id, method, params, null, false, true)) return;
   const handler = engine.handlers.find(engine.protocol, method);
   const wildcard = handler ? undefined : engine.handlers.wildcard;

@@ -19,8 +19,8 @@ export function receiveFrame(engine: EngineCore, data: RawFrame, isBinary: boole
 
 /**
  * A frame handed back by the inbound hook with strict mode's verdict on it: read like any
- * other, except that validate() takes the verdict for this CALL instead of running the
- * validator. The verdict is dropped once the frame's synchronous routing is over, so a CALL
+ * other, except that validate() takes the verdict for this CALL (matched by message id)
+ * instead of running the validator. The verdict is dropped once the frame's synchronous routing is over, so a CALL
  * that waits (asynchronous middleware, handlerGraceMs) is checked again when it runs.
  */
 export function readVerifiedFrame(

@@ -12,8 +12,9 @@ export interface InboundHook {
   offer(data: RawFrame, isBinary: boolean): boolean;
 }
 
-/** Strict mode's verdict on a CALL or SEND, reached elsewhere: validate() uses it as it is. */
+/** Strict mode's verdict on an inbound CALL or SEND, reached elsewhere: validate() uses it as it is. */
 export interface PresetVerdict {
+  readonly messageId: string;
   readonly method: string;
   /** Why the request payload fails; undefined when it passes. */
   readonly error: RPCError | undefined;
