@@ -7,7 +7,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { AddressInfo, Server } from "node:net";
-import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import {
   OCPPClient,
   SecurityProfile,
@@ -16,7 +16,8 @@ import {
   type OCPPServer,
   type ServerOptions,
 } from "../../src/index.js";
-import { makeTestPki, type TestPki } from "../helpers/certs.js";
+import type { TestPki } from "../helpers/certs.js";
+import { useTestPki } from "../helpers/test-pki.js";
 import { waitFor } from "../helpers/events.js";
 
 export const PASSWORD = "integration-secret-0123";
@@ -82,23 +83,11 @@ export interface IntegrationSuite<T> {
  * the first test and removed after the last.
  */
 export function integrationSuite<T>(close: (started: T) => Promise<unknown>): IntegrationSuite<T> {
-  let pki: TestPki | undefined;
-  const suite: IntegrationSuite<T> = {
-    stations: new Stations(),
-    started: [],
-    get pki() {
-      if (!pki) throw new Error("the test PKI is made in beforeAll");
-      return pki;
-    },
-  };
+  const suite: IntegrationSuite<T> = { stations: new Stations(), started: [], pki: useTestPki() };
   afterEach(async () => {
     await suite.stations.closeAll();
     await Promise.all(suite.started.splice(0).map(close));
   });
-  beforeAll(async () => {
-    pki = await makeTestPki();
-  }, 60_000);
-  afterAll(() => pki?.cleanup());
   return suite;
 }
 
