@@ -17,7 +17,7 @@ import { MiddlewareStack, type Middleware } from "../rpc/middleware.js";
 import { prepareValidator, strictProtocols } from "../rpc/strict-mode.js";
 import { ConnectionRateLimiter } from "./connection-rate-limit.js";
 import { CorsPolicy, type CORSOptions } from "./cors.js";
-import type { SecurityEventType } from "./security-event.js";
+import type { ReportSecurityEvent } from "./security-event.js";
 import type { ListenOptions } from "./server-events.js";
 import { KeepAliveSweeper } from "../transport/keep-alive.js";
 import type { AuthCallback, SessionData } from "./auth-context.js";
@@ -110,8 +110,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     const health = createHealthHandler(this);
     this.listenHost = {
       answer: (request, response) => this.options.healthEndpoint && health(request, response),
-      securityEvent: (type, identity, remoteAddress, reason, status) =>
-        this.securityEvent(type, identity, remoteAddress, reason, status),
+      securityEvent: this.securityEvent,
       error: (err) => {
         if (this.listenerCount("error")) this.emit("error", err);
       },
@@ -293,13 +292,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
   }
 
   /** @internal */
-  securityEvent(
-    type: SecurityEventType,
-    identity: string | undefined,
-    remoteAddress: string | undefined,
-    reason: string,
-    status?: number,
-  ): void {
+  readonly securityEvent: ReportSecurityEvent = (type, identity, remoteAddress, reason, status) => {
     if (this.listenerCount("securityEvent")) {
       this.emit("securityEvent", {
         type,
@@ -310,7 +303,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
         timestamp: new Date(),
       });
     }
-  }
+  };
 
   /**
    * Listens on `port` (0: any free port) and `host`, with an HTTP server (HTTPS for security
