@@ -72,7 +72,7 @@ export function call(this: Engine, ...args: unknown[]): Promise<unknown> {
         if (refusedNow) return new ConnectionClosedError(`Cannot call '${method}': ${refusedNow}`);
         return attempt(id);
       },
-      mayRetry: () => this.state !== CLOSED && this.state !== CLOSING,
+      mayRetry: () => this._state !== CLOSED && this._state !== CLOSING,
     },
   );
 }
@@ -85,7 +85,7 @@ export function safeCall(this: Engine, ...args: unknown[]): Promise<unknown> {
 
 /** Why a new call cannot be taken now, or undefined when it can (sent or queued). */
 function refusesCalls(engine: Engine): string | undefined {
-  const state = engine.state;
+  const state = engine._state;
   if (state === CLOSED || state === CLOSING) return `the connection is ${STATE_NAMES[state]}`;
   if (state === CONNECTING && engine.connectedOnce && !engine.queueWhileOffline) {
     // Reconnecting after a drop: without the offline queue a call fails now, rather than
