@@ -438,6 +438,32 @@ async function s7(ctx, lib) {
 const f0 = (v) => Math.round(v).toLocaleString("en-US");
 const f1 = (v) => (Math.abs(v) >= 100 ? f0(v) : v.toFixed(Math.abs(v) >= 10 ? 1 : 2));
 
+// Metrics several scenarios report.
+const RATE = { key: "rate", label: "calls/s", better: "higher", fmt: f0 };
+const SERVER_CPU_PER_CALL = {
+  key: "cpuPerCall",
+  label: "server CPU µs/call",
+  better: "lower",
+  fmt: f1,
+};
+const RSS_PER_CONN = { key: "rssPerConn", label: "RSS KiB/conn", better: "lower", fmt: f1 };
+const HEAP_PER_CONN = { key: "heapPerConn", label: "heap KiB/conn", better: "lower", fmt: f1 };
+const CONNS_HELD = { key: "conns", label: "connections held", better: null, fmt: f0 };
+const PINGS_PER_CONN = { key: "pingsPerConn", label: "pings seen/conn", better: null, fmt: f1 };
+const ALL_OPEN = { key: "allOpen", label: "all stayed open", better: null };
+
+/** Scenario 3a/3b: as 2 with strictMode on, calling `method`. */
+function strictScenario(sub, method) {
+  return {
+    id: "3",
+    sub,
+    title: `as 2, strictMode on, ${method} (bare: no validation)`,
+    timeoutMs: () => 90_000,
+    run: (ctx, lib) => s2(ctx, lib, { strictMode: true, method }),
+    metrics: [RATE, SERVER_CPU_PER_CALL],
+  };
+}
+
 const SCENARIOS = [
   {
     id: "1",
@@ -445,10 +471,10 @@ const SCENARIOS = [
     timeoutMs: () => 60_000,
     run: s1,
     metrics: [
-      { key: "rate", label: "calls/s", better: "higher", fmt: f0 },
+      RATE,
       { key: "p50", label: "p50 latency µs", better: "lower", fmt: f1 },
       { key: "p99", label: "p99 latency µs", better: "lower", fmt: f1 },
-      { key: "cpuPerCall", label: "server CPU µs/call", better: "lower", fmt: f1 },
+      SERVER_CPU_PER_CALL,
     ],
   },
   {
@@ -456,42 +482,16 @@ const SCENARIOS = [
     title: "200 conns x 10 in flight, Heartbeat (library = server)",
     timeoutMs: () => 90_000,
     run: (ctx, lib) => s2(ctx, lib, { method: "Heartbeat" }),
-    metrics: [
-      { key: "rate", label: "calls/s", better: "higher", fmt: f0 },
-      { key: "cpuPerCall", label: "server CPU µs/call", better: "lower", fmt: f1 },
-    ],
+    metrics: [RATE, SERVER_CPU_PER_CALL],
   },
-  {
-    id: "3",
-    sub: "a",
-    title: "as 2, strictMode on, Heartbeat (bare: no validation)",
-    timeoutMs: () => 90_000,
-    run: (ctx, lib) => s2(ctx, lib, { strictMode: true, method: "Heartbeat" }),
-    metrics: [
-      { key: "rate", label: "calls/s", better: "higher", fmt: f0 },
-      { key: "cpuPerCall", label: "server CPU µs/call", better: "lower", fmt: f1 },
-    ],
-  },
-  {
-    id: "3",
-    sub: "b",
-    title: "as 2, strictMode on, BootNotification (bare: no validation)",
-    timeoutMs: () => 90_000,
-    run: (ctx, lib) => s2(ctx, lib, { strictMode: true, method: "BootNotification" }),
-    metrics: [
-      { key: "rate", label: "calls/s", better: "higher", fmt: f0 },
-      { key: "cpuPerCall", label: "server CPU µs/call", better: "lower", fmt: f1 },
-    ],
-  },
+  strictScenario("a", "Heartbeat"),
+  strictScenario("b", "BootNotification"),
   {
     id: "4",
     title: "50 library clients x callConcurrency 10 vs bare server",
     timeoutMs: () => 90_000,
     run: s4,
-    metrics: [
-      { key: "cpuPerCall", label: "client CPU µs/call", better: "lower", fmt: f1 },
-      { key: "rate", label: "calls/s", better: "higher", fmt: f0 },
-    ],
+    metrics: [{ key: "cpuPerCall", label: "client CPU µs/call", better: "lower", fmt: f1 }, RATE],
   },
   {
     id: "5",
@@ -501,8 +501,8 @@ const SCENARIOS = [
     run: s5,
     metrics: [
       { key: "cpuPerConn", label: "server CPU µs/conn", better: "lower", fmt: f1 },
-      { key: "rssPerConn", label: "RSS KiB/conn", better: "lower", fmt: f1 },
-      { key: "heapPerConn", label: "heap KiB/conn", better: "lower", fmt: f1 },
+      RSS_PER_CONN,
+      HEAP_PER_CONN,
       { key: "connRate", label: "conns/s accepted", better: "higher", fmt: f0 },
     ],
   },
@@ -514,13 +514,13 @@ const SCENARIOS = [
     rounds: 1,
     run: s6,
     metrics: [
-      { key: "conns", label: "connections held", better: null, fmt: f0 },
-      { key: "rssPerConn", label: "RSS KiB/conn", better: "lower", fmt: f1 },
-      { key: "heapPerConn", label: "heap KiB/conn", better: "lower", fmt: f1 },
+      CONNS_HELD,
+      RSS_PER_CONN,
+      HEAP_PER_CONN,
       { key: "cpuPerConn", label: "server CPU µs/conn (accept)", better: "lower", fmt: f1 },
       { key: "holdCpu", label: "CPU µs/conn/min held", better: "lower", fmt: f1 },
-      { key: "pingsPerConn", label: "pings seen/conn", better: null, fmt: f1 },
-      { key: "allOpen", label: "all stayed open", better: null },
+      PINGS_PER_CONN,
+      ALL_OPEN,
     ],
   },
   {
@@ -535,12 +535,12 @@ const SCENARIOS = [
       { key: "p99", label: "event-loop delay p99 ms", better: "lower", fmt: f1 },
       { key: "maxDelay", label: "event-loop delay max ms", better: "lower", fmt: f1 },
       { key: "cpuPct", label: "server CPU %", better: "lower", fmt: f1 },
-      { key: "rssPerConn", label: "RSS KiB/conn", better: "lower", fmt: f1 },
+      RSS_PER_CONN,
       { key: "pingsP99", label: "pings per 10 ms, p99", better: "lower", fmt: f0 },
       { key: "pingsMax", label: "pings per 10 ms, max", better: "lower", fmt: f0 },
-      { key: "conns", label: "connections held", better: null, fmt: f0 },
-      { key: "pingsPerConn", label: "pings seen/conn", better: null, fmt: f1 },
-      { key: "allOpen", label: "all stayed open", better: null },
+      CONNS_HELD,
+      PINGS_PER_CONN,
+      ALL_OPEN,
     ],
   },
 ];

@@ -18,13 +18,13 @@ const APP_SOURCE = "app.js";
 
 /**
  * The budget of a page that imports only BrowserOCPPClient: what it loads up front, minified,
- * each file gzip -9. It measured 14.5 KB when set (14,825 bytes), after the CSMS's direction
- * list, the keep-alive pinger, the JSON Schema meta-schema and the error catalogue left the
- * browser graph and eventemitter3 gave way to rpc/emitter.ts. The goal is 10 KB; most of what
- * is left is the shared engine itself (its error messages are about 7.5 KB of the 46 KB
- * minified), the middleware pipeline 0.8 KB gzip.
+ * each file gzip -9. It measured 17.6 KB (17,988 bytes) when set, once the exchange log's code
+ * loads only when `logging.exchangeLog` asks for it, plus 0.5 KB of room. What is left is the
+ * engine, its middleware pipeline, the reconnector and the default (console) logging with its
+ * option checks, all reachable from the client's constructor or its synchronous methods, so a
+ * bundler keeps them; the goal of 10 KB needs less of that code, not better tree shaking.
  */
-export const PLAIN_CLIENT_GZIP_BUDGET = 18.5 * 1024;
+export const PLAIN_CLIENT_GZIP_BUDGET = 18.1 * 1024;
 
 export interface BundleSize {
   readonly raw: number;

@@ -2,13 +2,13 @@ export * from "./platform-neutral.js";
 // Synchronous, as the seed examples use it: the Node entry carries ajv from the start.
 export { createValidator } from "./validation/validator.js";
 export { OCPPClient, type ClientOptions } from "./client/ocpp-client.js";
-export {
-  OCPPServer,
-  type ListenOptions,
-  type ServerEvents,
-  type UpgradeAbortedEvent,
-  type UpgradeErrorEvent,
-} from "./server/ocpp-server.js";
+export { OCPPServer } from "./server/ocpp-server.js";
+export type {
+  ListenOptions,
+  ServerEvents,
+  UpgradeAbortedEvent,
+  UpgradeErrorEvent,
+} from "./server/server-events.js";
 export { OCPPServerClient } from "./server/ocpp-server-client.js";
 export type { ServerOptions } from "./server/server-options.js";
 export type { SecurityEvent, SecurityEventType } from "./server/security-event.js";

@@ -30,6 +30,8 @@ export interface ReconnectHost {
   readonly protocol: string | undefined;
   readonly rpcOptions: RpcOptions;
   readonly connectedOnce: boolean;
+  /** What must be in place before frames move (the exchange log's code), if anything. */
+  readonly beforeOpen: Promise<void> | undefined;
   offeredProtocols(): readonly string[];
   setProtocol(protocol: string | undefined): void;
   beginConnecting(): void;
@@ -138,6 +140,8 @@ export class Reconnector implements ConnectionLifecycle {
           throw err;
         },
       );
+      // Never rejects (see deferredExchangeLog); the transport holds what arrives meanwhile.
+      if (this.engine.beforeOpen) await this.engine.beforeOpen;
       if (abort.signal.aborted || this.engine.state !== ConnectionState.CONNECTING) {
         // close() won the race against the handshake.
         opened.transport.terminate();

@@ -10,7 +10,7 @@ import {
   type ResolvedConnectionOptions,
 } from "./client-options.js";
 import { Reconnector, type Connector } from "./reconnector.js";
-import { exchangeLog } from "../observability/exchange-log.js";
+import { deferredExchangeLog } from "../observability/deferred-exchange-log.js";
 import { logStationLifecycle } from "../observability/lifecycle-log.js";
 import {
   createLogger,
@@ -37,6 +37,8 @@ export class StationClient<P extends string = string> extends RpcEngine<
    */
   readonly logger: Logger;
   private readonly reconnector: Reconnector;
+  /** @internal What a connection waits for before frames move (see ReconnectHost). */
+  beforeOpen: Promise<void> | undefined;
 
   /**
    * `optionKeys`: every option the concrete class accepts; anything else is refused here and
@@ -64,7 +66,15 @@ export class StationClient<P extends string = string> extends RpcEngine<
     const logging = resolveLogging("logging", options.logging);
     this.logger = createLogger(logging, liveSource(component, this), defaultLog);
     logStationLifecycle(this);
-    if (logging?.exchangeLog) this.use(exchangeLog(() => this.logger, logging.exchangeLog));
+    if (logging?.exchangeLog) {
+      const log = deferredExchangeLog(
+        () => this.logger,
+        logging.exchangeLog,
+        (err) => this.reportError(err),
+      );
+      this.use(log.middleware);
+      this.beforeOpen = log.ready;
+    }
   }
 
   /** @internal */

@@ -3,14 +3,15 @@ import { protocolFamily, type ProtocolFamily } from "../protocol/version.js";
 import type { KeepAliveSweeper } from "../transport/keep-alive.js";
 import type { Transport } from "../transport/transport.js";
 import type { Validator } from "../validation/index.js";
-import { readCallArgs, readSendArgs } from "./call-args.js";
+import { readSendArgs } from "./call-args.js";
 import { writeCall, writeSend } from "./call-writer.js";
 import { checkCloseArgs } from "./close-args.js";
 import type { CloseSequence } from "./close-sequence.js";
 import { finishClose, startClose, type ConnectionLifecycle } from "./connection-close.js";
 import { toError } from "./contain.js";
-import { checkHandlerDirection, type Role } from "./direction.js";
+import type { Role } from "./direction.js";
 import { EngineAdapter } from "./engine-adapter.js";
+import { call, handle, safeCall } from "./engine-api.js";
 import { EventEmitter, type EventArgs, type EventName } from "./emitter.js";
 import { HandlerRegistry } from "./handler-registry.js";
 import type { KeepAlivePinger } from "./keep-alive-pinger.js";
@@ -22,37 +23,32 @@ import type { HandlerGrace } from "./inbound/handler-grace.js";
 import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.js";
 import { mergeRpcOptions } from "./options.js";
 import { OutboundCalls } from "./outbound-calls.js";
-import { PendingCall } from "./pending-call.js";
-import { withRetries } from "./retry.js";
+import type { PendingCall } from "./pending-call.js";
 import { applyValidation } from "./strict-gate.js";
-import type {
-  CallArgs,
-  MethodOf,
-  NoMethods,
-  ProtocolMaps,
-  Req,
-  RequestOf,
-  Res,
-  ResponseOf,
-  UntypedMethod,
-} from "./typed-api.js";
+import type { NoMethods, ProtocolMaps, TypedRpcApi } from "./typed-api.js";
 import {
   ConnectionState,
-  type CallHandler,
-  type CallOptions,
+  STATE_NAMES,
   type ClientEvents,
   type CloseOptions,
   type CloseResult,
   type RpcOptions,
-  type WildcardHandler,
 } from "./types.js";
 
 const { CONNECTING, OPEN, CLOSING, CLOSED } = ConnectionState;
-const STATE_NAMES = ["connecting", "open", "closing", "closed"] as const;
 
 /** Shared, never written: see the lazy collections of RpcEngine. */
 const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
 const NORMAL_CLOSE: CloseResult = Object.freeze({ code: 1000, reason: "" });
+
+// call(), safeCall() and handle(), typed per role (typed-api.ts), join the class by declaration
+// merging: safe, as engine-api.ts installs their bodies on the prototype (end of this file).
+/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars */
+export interface RpcEngine<
+  Out extends ProtocolMaps = NoMethods,
+  In extends ProtocolMaps = NoMethods,
+  Reserved extends string = never,
+> extends TypedRpcApi<Out, In, Reserved> {}
 
 /**
  * The one OCPP-J RPC engine behind every client class: outbound calls (ids, queue with
@@ -69,6 +65,7 @@ export class RpcEngine<
   // The compiler still checks the fit wherever the engine is handed to its collaborators.
   extends EventEmitter<ClientEvents>
 {
+  /* eslint-enable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars */
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN;
   static readonly CLOSING = CLOSING;
@@ -204,39 +201,7 @@ export class RpcEngine<
     return pipeline;
   }
 
-  // ---------------------------------------------------------------- handlers
-
-  /**
-   * Registers a handler: `handle(method, handler)`, `handle(protocol, method, handler)` (only
-   * for connections that negotiated `protocol`) or `handle(wildcardHandler)` for every method
-   * without a handler of its own. A later registration replaces an earlier one.
-   *
-   * @example
-   * client.handle("Reset", ({ params }) => ({ status: "Accepted" }));
-   */
-  handle<Pr extends keyof In & string, M extends keyof In[Pr] & string>(
-    protocol: Pr,
-    method: M,
-    // NoInfer: the handler's literal answers ("Accepted") are checked, not widened.
-    handler: NoInfer<CallHandler<Req<In[Pr][M]>, Res<In[Pr][M]>>>,
-  ): void;
-  handle<M extends MethodOf<In>>(
-    method: M,
-    handler: CallHandler<RequestOf<In, M>, ResponseOf<In, M>>,
-  ): void;
-  handle<M extends string>(method: UntypedMethod<M, Reserved>, handler: CallHandler): void;
-  handle(handler: WildcardHandler): void;
-  handle(...args: unknown[]): void {
-    this.handlers.register(args, (method, protocol) =>
-      checkHandlerDirection(
-        this.role,
-        method,
-        protocol === undefined ? this.offeredProtocols() : [protocol],
-      ),
-    );
-    // CALLs that arrived before their handler (handlerGraceMs) run now.
-    this.grace?.release();
-  }
+  // ------------------------------------------------ handlers (handle(): engine-api.ts)
 
   /** @internal The subprotocols this engine may end up speaking. */
   offeredProtocols(): readonly string[] {
@@ -256,120 +221,7 @@ export class RpcEngine<
     this.handlers.clear();
   }
 
-  // ---------------------------------------------------------------- outbound
-
-  /**
-   * Calls a method on the peer: `call(method, params?, options?)` or
-   * `call(protocol, method, params, options?)`. Resolves with the result; rejects with the
-   * peer's `RPCError`, a `TimeoutError`, the abort signal's reason, or a
-   * `ConnectionClosedError`. Calls made during the first connect() wait for it; calls made
-   * while disconnected are refused at once unless `offlineQueue` is on.
-   *
-   * @example
-   * const res = await client.call("BootNotification", { chargePointVendor: "V", chargePointModel: "M" });
-   */
-  call<Pr extends keyof Out & string, M extends keyof Out[Pr] & string>(
-    protocol: Pr,
-    method: M,
-    ...args: CallArgs<Req<Out[Pr][M]>>
-  ): Promise<Res<Out[Pr][M]>>;
-  call<M extends MethodOf<Out>>(
-    method: M,
-    ...args: CallArgs<RequestOf<Out, M>>
-  ): Promise<ResponseOf<Out, M>>;
-  call<M extends string>(
-    method: UntypedMethod<M, Reserved>,
-    params?: unknown,
-    options?: CallOptions,
-  ): Promise<unknown>;
-  call(...args: unknown[]): Promise<unknown> {
-    const request = readCallArgs(args, this._protocol, this.rpcOptions.callTimeoutMs);
-    if (request instanceof Error) return Promise.reject(request);
-    const { method, options } = request;
-    const refused = this.refusesCalls();
-    if (refused) {
-      return Promise.reject(new ConnectionClosedError(`Cannot call '${method}': ${refused}`));
-    }
-    const signal = options.signal;
-    // AbortSignal semantics: the call rejects with the reason exactly as the caller gave it.
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const key = options.idempotencyKey;
-    if (key !== undefined && this.outbound.holds(key)) {
-      return Promise.reject(
-        new RangeError(
-          `call('${method}'): idempotencyKey '${key}' is already in use by a call in flight`,
-        ),
-      );
-    }
-    const attempt = (id: string | undefined): PendingCall => {
-      const call = new PendingCall(
-        method,
-        request.params,
-        request.timeoutMs,
-        options,
-        request.protocol,
-      );
-      if (id !== undefined) call.fixedId = id;
-      this.outbound.submit(call);
-      return call;
-    };
-    const first = attempt(key);
-    if (!options.retries) return first.promise;
-    return withRetries(
-      first,
-      { retries: options.retries, retryDelayMs: options.retryDelayMs ?? 1000 },
-      {
-        attempt: (id) => {
-          const refusedNow = this.refusesCalls();
-          if (refusedNow)
-            return new ConnectionClosedError(`Cannot call '${method}': ${refusedNow}`);
-          return attempt(id);
-        },
-        mayRetry: () => this._state !== CLOSED && this._state !== CLOSING,
-      },
-    );
-  }
-
-  /**
-   * Like call(), but resolves `undefined` instead of rejecting (the error is not reported):
-   * for fire-and-forget calls and loops that must not break on one failure.
-   *
-   * @example
-   * const result = await client.safeCall("ocpp1.6", "ClearCache", {}, { timeoutMs: 15000 });
-   * if (result === undefined) client.logger.warn("Station failed to clear cache");
-   */
-  safeCall<Pr extends keyof Out & string, M extends keyof Out[Pr] & string>(
-    protocol: Pr,
-    method: M,
-    ...args: CallArgs<Req<Out[Pr][M]>>
-  ): Promise<Res<Out[Pr][M]> | undefined>;
-  safeCall<M extends MethodOf<Out>>(
-    method: M,
-    ...args: CallArgs<RequestOf<Out, M>>
-  ): Promise<ResponseOf<Out, M> | undefined>;
-  safeCall<M extends string>(
-    method: UntypedMethod<M, Reserved>,
-    params?: unknown,
-    options?: CallOptions,
-  ): Promise<unknown>;
-  safeCall(...args: unknown[]): Promise<unknown> {
-    const untyped = this as { call(...callArgs: unknown[]): Promise<unknown> };
-    return untyped.call(...args).then(undefined, () => undefined);
-  }
-
-  /** Why a new call cannot be taken now, or undefined when it can (sent or queued). */
-  private refusesCalls(): string | undefined {
-    if (this._state === CLOSED || this._state === CLOSING) {
-      return `the connection is ${STATE_NAMES[this._state]}`;
-    }
-    if (this._state === CONNECTING && this.connectedOnce && !this.queueWhileOffline) {
-      // Reconnecting after a drop: without the offline queue a call fails now, rather than
-      // waiting an unknown time for a connection (seed 002 offlineQueue).
-      return "the connection was lost and is reconnecting (offlineQueue is off)";
-    }
-    return undefined;
-  }
+  // ---------------------------- outbound (call(), safeCall(): engine-api.ts)
 
   /**
    * Sends an OCPP 2.1 SEND message (an unconfirmed message such as NotifyPeriodicEventStream,
@@ -542,3 +394,6 @@ export class RpcEngine<
     this.pinger?.pong();
   }
 }
+
+// The typed API's bodies (engine-api.ts) are the engine's own methods: no wrapper per call.
+Object.assign(RpcEngine.prototype, { call, safeCall, handle });

@@ -4,7 +4,7 @@ import type {
   OCPPProtocolMethods,
   OCPPProtocolStationMethods,
 } from "../generated/index.js";
-import type { CallOptions } from "./types.js";
+import type { CallHandler, CallOptions, WildcardHandler } from "./types.js";
 
 /** A method map: method name → its request and response types. */
 export type MethodMap = { [method: string]: { request: unknown; response: unknown } };
@@ -75,3 +75,83 @@ export type UntypedMethod<M extends string, Reserved extends string> = M extends
   Reserved | GeneratedProtocol
   ? never
   : M;
+
+/**
+ * The typed surface of the engine's call(), safeCall() and handle(): at most the typed
+ * signatures and one explicit escape hatch per method. RpcEngine takes these signatures by
+ * declaration merging, so the overloads live here and the bodies stay in the engine's files.
+ */
+export interface TypedRpcApi<
+  Out extends ProtocolMaps,
+  In extends ProtocolMaps,
+  Reserved extends string,
+> {
+  /**
+   * Registers a handler: `handle(method, handler)`, `handle(protocol, method, handler)` (only
+   * for connections that negotiated `protocol`) or `handle(wildcardHandler)` for every method
+   * without a handler of its own. A later registration replaces an earlier one.
+   *
+   * @example
+   * client.handle("Reset", ({ params }) => ({ status: "Accepted" }));
+   */
+  handle<Pr extends keyof In & string, M extends keyof In[Pr] & string>(
+    protocol: Pr,
+    method: M,
+    // NoInfer: the handler's literal answers ("Accepted") are checked, not widened.
+    handler: NoInfer<CallHandler<Req<In[Pr][M]>, Res<In[Pr][M]>>>,
+  ): void;
+  handle<M extends MethodOf<In>>(
+    method: M,
+    handler: CallHandler<RequestOf<In, M>, ResponseOf<In, M>>,
+  ): void;
+  handle<M extends string>(method: UntypedMethod<M, Reserved>, handler: CallHandler): void;
+  handle(handler: WildcardHandler): void;
+
+  /**
+   * Calls a method on the peer: `call(method, params?, options?)` or
+   * `call(protocol, method, params, options?)`. Resolves with the result; rejects with the
+   * peer's `RPCError`, a `TimeoutError`, the abort signal's reason, or a
+   * `ConnectionClosedError`. Calls made during the first connect() wait for it; calls made
+   * while disconnected are refused at once unless `offlineQueue` is on.
+   *
+   * @example
+   * const res = await client.call("BootNotification", { chargePointVendor: "V", chargePointModel: "M" });
+   */
+  call<Pr extends keyof Out & string, M extends keyof Out[Pr] & string>(
+    protocol: Pr,
+    method: M,
+    ...args: CallArgs<Req<Out[Pr][M]>>
+  ): Promise<Res<Out[Pr][M]>>;
+  call<M extends MethodOf<Out>>(
+    method: M,
+    ...args: CallArgs<RequestOf<Out, M>>
+  ): Promise<ResponseOf<Out, M>>;
+  call<M extends string>(
+    method: UntypedMethod<M, Reserved>,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+
+  /**
+   * Like call(), but resolves `undefined` instead of rejecting (the error is not reported):
+   * for fire-and-forget calls and loops that must not break on one failure.
+   *
+   * @example
+   * const result = await client.safeCall("ocpp1.6", "ClearCache", {}, { timeoutMs: 15000 });
+   * if (result === undefined) client.logger.warn("Station failed to clear cache");
+   */
+  safeCall<Pr extends keyof Out & string, M extends keyof Out[Pr] & string>(
+    protocol: Pr,
+    method: M,
+    ...args: CallArgs<Req<Out[Pr][M]>>
+  ): Promise<Res<Out[Pr][M]> | undefined>;
+  safeCall<M extends MethodOf<Out>>(
+    method: M,
+    ...args: CallArgs<RequestOf<Out, M>>
+  ): Promise<ResponseOf<Out, M> | undefined>;
+  safeCall<M extends string>(
+    method: UntypedMethod<M, Reserved>,
+    params?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+}

@@ -16,6 +16,9 @@ export const ConnectionState = {
 } as const;
 export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
 
+/** The state names, by ConnectionState, for messages. */
+export const STATE_NAMES = ["connecting", "open", "closing", "closed"] as const;
+
 /** Options of the RPC engine, shared by every client class (and inherited from a server). */
 export interface RpcOptions {
   /** Default timeout of an outbound call. Default 30000; 0 or Infinity: no timeout. */

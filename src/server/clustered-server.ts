@@ -14,7 +14,7 @@ import type {
   ResponseOf,
   UntypedMethod,
 } from "../rpc/typed-api.js";
-import type { ServerEvents } from "./ocpp-server.js";
+import type { ServerEvents } from "./server-events.js";
 import type { OCPPServerClient } from "./ocpp-server-client.js";
 
 /** Whether a server accepts stations: "open" until close() is called, then "closing", then "closed". */
@@ -37,7 +37,8 @@ export interface NodeStats extends ServerStats {
  */
 export abstract class ClusteredServer<P extends string> extends EventEmitter<ServerEvents<P>> {
   /** Adapter, cross-node routing, publish/subscribe and stats. */
-  protected readonly cluster = new ServerCluster({
+  /** @internal */
+  readonly cluster = new ServerCluster({
     localStation: (identity) => this.localStation(identity),
     localStations: () => this.localStations(),
     parkedSessions: () => this.parkedSessions(),

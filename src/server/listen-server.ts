@@ -10,20 +10,14 @@ import type { Duplex } from "node:stream";
 import { getPackageIdent } from "../package-ident.js";
 import { buildServerTlsOptions, securityProfileRequirements } from "../security/index.js";
 import { abortHandshake } from "./abort-handshake.js";
-import type { SecurityEventType } from "./security-event.js";
+import type { ReportSecurityEvent } from "./security-event.js";
 import type { ResolvedServerOptions } from "./server-options.js";
 
 /** What the HTTP(S) server that listen() makes reports to the OCPPServer. */
 export interface ListenServerHost {
   /** Answers a plain (non-upgrade) request, e.g. a health endpoint; false: it gets a 404. */
   answer(request: IncomingMessage, response: ServerResponse): boolean;
-  securityEvent(
-    type: SecurityEventType,
-    identity: string | undefined,
-    remoteAddress: string | undefined,
-    reason: string,
-    status?: number,
-  ): void;
+  securityEvent: ReportSecurityEvent;
   error(error: Error): void;
 }
 

@@ -1,15 +1,13 @@
 import { exchangeLog } from "../observability/exchange-log.js";
-import { logServerClientLifecycle, logServerLifecycle } from "../observability/lifecycle-log.js";
+import { logServerLifecycle } from "../observability/lifecycle-log.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { pinoOutput } from "../observability/pino-output.js";
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
-import type { WebSocket } from "ws";
 import { CompressionBudget } from "./compression-budget.js";
 import { SessionStore } from "./session-store.js";
-import { WebsocketUpgradeError } from "../protocol/errors.js";
-import { ConnectionState, type CloseOptions, type RpcOptions } from "../rpc/types.js";
+import { ConnectionState, type CloseOptions } from "../rpc/types.js";
 import {
   buildServerTlsOptions,
   securityProfileRequirements,
@@ -19,64 +17,30 @@ import { MiddlewareStack, type Middleware } from "../rpc/middleware.js";
 import { prepareValidator, strictProtocols } from "../rpc/strict-mode.js";
 import { ConnectionRateLimiter } from "./connection-rate-limit.js";
 import { CorsPolicy, type CORSOptions } from "./cors.js";
-import type { SecurityEvent, SecurityEventType } from "./security-event.js";
+import type { ReportSecurityEvent } from "./security-event.js";
+import type { ListenOptions } from "./server-events.js";
 import { KeepAliveSweeper } from "../transport/keep-alive.js";
-import { NodeTransport } from "../transport/node-transport.js";
 import type { AuthCallback, SessionData } from "./auth-context.js";
-import type { HandshakeInfo } from "./handshake.js";
-import { OCPPServerClient, type ServerClientOwner } from "./ocpp-server-client.js";
+import { OCPPServerClient } from "./ocpp-server-client.js";
 import {
   resolveServerOptions,
   type ResolvedServerOptions,
   type ServerOptions,
 } from "./server-options.js";
-import { noCommonSubprotocol, runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
+import { runUpgrade, type UpgradeHost } from "./upgrade-pipeline.js";
+import { clientOwnerOf, upgradeHostOf } from "./station-admission.js";
 import type { ClusterStation } from "../cluster/server-cluster.js";
 import { ClusteredServer, type ServerState } from "./clustered-server.js";
 import { createHealthHandler } from "../observability/health.js";
 import { metricsOf, planMetrics } from "../observability/metrics.js";
-import { rateLimitMiddleware, type RateLimitExceededEvent } from "../traffic/rate-limit.js";
+import { rateLimitMiddleware } from "../traffic/rate-limit.js";
 import { CallRecord, callDeduplicationMiddleware } from "../traffic/call-deduplication.js";
-import { InboundSequencer } from "../workers/inbound-sequencer.js";
 import { startValidationPool, type ValidationPool } from "../workers/validation-pool.js";
 import {
   createListenServer,
   planListenReconfigure,
   type ListenServerHost,
 } from "./listen-server.js";
-
-export interface ListenOptions {
-  /** Aborts listening (closes the HTTP server listen() created). */
-  signal?: AbortSignal;
-  /** Attach to this existing HTTP(S) server instead of creating one; it is not started. */
-  server?: HttpServer;
-}
-
-export interface UpgradeAbortedEvent {
-  error: WebsocketUpgradeError;
-  socket: Duplex;
-  request: IncomingMessage;
-  /** The decoded identity, when the URL had one. */
-  identity: string | undefined;
-}
-
-export interface UpgradeErrorEvent {
-  error: Error;
-  socket: Duplex;
-  request: IncomingMessage;
-}
-
-export interface ServerEvents<P extends string = string> {
-  client: [client: OCPPServerClient<P>];
-  error: [error: Error];
-  close: [];
-  closing: [];
-  upgradeAborted: [event: UpgradeAbortedEvent];
-  upgradeError: [event: UpgradeErrorEvent];
-  securityEvent: [event: SecurityEvent];
-  /** A station went over `rateLimit` (see RateLimitExceededEvent.outcome for what was done). */
-  rateLimitExceeded: [event: RateLimitExceededEvent];
-}
 
 /**
  * The CSMS side: accepts station connections (from listen()'s server or any HTTP server's
@@ -89,20 +53,20 @@ export interface ServerEvents<P extends string = string> {
  * await server.listen(3000);
  */
 export class OCPPServer<const P extends string = string> extends ClusteredServer<P> {
-  private options: Readonly<ResolvedServerOptions>;
-  private authCallback: AuthCallback | undefined;
-  private state: ConnectionState = ConnectionState.OPEN;
-  private wss: CompressionBudget;
-  private sessions: SessionStore;
-  private readonly sweeper: KeepAliveSweeper;
-  private readonly connected = new Set<OCPPServerClient<P>>();
-  private readonly byIdentity = new Map<string, OCPPServerClient<P>>();
-  private corsPolicy: CorsPolicy | undefined;
-  private rateLimiter: ConnectionRateLimiter | undefined;
+  /** @internal */ options: Readonly<ResolvedServerOptions>;
+  /** @internal */ authCallback: AuthCallback | undefined;
+  /** @internal */ state: ConnectionState = ConnectionState.OPEN;
+  /** @internal */ wss: CompressionBudget;
+  /** @internal */ sessions: SessionStore;
+  /** @internal */ readonly sweeper: KeepAliveSweeper;
+  /** @internal */ readonly connected = new Set<OCPPServerClient<P>>();
+  /** @internal */ readonly byIdentity = new Map<string, OCPPServerClient<P>>();
+  /** @internal */ corsPolicy: CorsPolicy | undefined;
+  /** @internal */ rateLimiter: ConnectionRateLimiter | undefined;
   private readonly tlsServers = new Set<HttpsServer>();
   private readonly httpServers = new Set<HttpServer>();
-  private readonly upgrading = new Set<Duplex>();
-  private readonly middleware = new MiddlewareStack();
+  /** @internal */ readonly upgrading = new Set<Duplex>();
+  /** @internal */ readonly middleware = new MiddlewareStack();
   /** Whether the `rateLimit` middleware is in the stack (added once, when first configured). */
   private rateLimitInstalled = false;
   /** The CALLs remembered for `callDeduplication`; undefined while it is off. */
@@ -116,39 +80,17 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     head: Buffer,
   ) => void;
   private closePromise: Promise<void> | undefined;
-  /** Strict mode's worker threads (`workerThreads`); undefined while it is off. */
-  private readonly workers: ValidationPool | undefined;
-  /** The subprotocol of the upgrade being completed right now (see acceptUpgrade). */
-  private upgradeProtocol: string | false = false;
+  /** @internal Strict mode's worker threads (`workerThreads`); undefined while it is off. */
+  readonly workers: ValidationPool | undefined;
+  /** @internal The subprotocol of the upgrade being completed now (see acceptUpgrade). */
+  upgradeProtocol: string | false = false;
   /**
    * The server's logger (seed 002): lines carry component "OCPPServer"; each client's
    * `logger` is its child with the station's identity.
    */
   readonly logger: Logger;
-  /** Told by each client when it closes or its socket fails (one object for all clients). */
-  private readonly clientOwner: ServerClientOwner = {
-    parentLogger: () => this.logger,
-    clientClosed: (client) => {
-      this.connected.delete(client as OCPPServerClient<P>);
-      if (this.byIdentity.get(client.identity) === client) {
-        this.byIdentity.delete(client.identity);
-        // Only the identity's current connection: a replaced one's session is outdated.
-        if (this.state === ConnectionState.OPEN)
-          this.sessions.park(client.identity, (client as OCPPServerClient<P>).session);
-      }
-      this.cluster.stationRemoved(client as OCPPServerClient<P>);
-    },
-    clientSocketError: (client, err: Error & { code?: string }) => {
-      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-        this.securityEvent(
-          "PAYLOAD_TOO_LARGE",
-          client.identity,
-          client.handshake.remoteAddress,
-          err.message,
-        );
-      }
-    },
-  };
+  /** @internal Told by each client when it closes or its socket fails. */
+  readonly clientOwner = clientOwnerOf(this);
 
   constructor(options: ServerOptions<P> = {}) {
     super();
@@ -169,45 +111,11 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     this.sweeper = new KeepAliveSweeper(KeepAliveSweeper.tickFor(this.options.rpc.pingIntervalMs));
     this.wss = this.makeWebSocketServer();
     this.sessions = new SessionStore(this.options.sessionTtlMs);
-    this.upgradeHost = {
-      getOptions: () => this.options,
-      acceptUpgrade: (request, socket, head, protocol, onWebSocket) => {
-        this.upgradeProtocol = protocol;
-        try {
-          this.wss.handleUpgrade(request, socket, head, onWebSocket);
-        } finally {
-          this.upgradeProtocol = false;
-        }
-      },
-      getAuthCallback: () => this.authCallback,
-      getCors: () => this.corsPolicy,
-      getRateLimiter: () => this.rateLimiter,
-      checkDuplicate: (identity) =>
-        this.options.duplicateIdentity === "reject" && this.byIdentity.has(identity)
-          ? new WebsocketUpgradeError(
-              409,
-              `A station with identity '${identity}' is already connected`,
-            )
-          : undefined,
-      isAccepting: () => this.state === ConnectionState.OPEN,
-      upgrading: this.upgrading,
-      onAccepted: (ws, handshake, session, options) =>
-        this.onAccepted(ws, handshake, session, options),
-      onAborted: (error, type, socket, request, identity) => {
-        if (this.listenerCount("upgradeAborted"))
-          this.emit("upgradeAborted", { error, socket, request, identity });
-        this.securityEvent(type, identity, request.socket.remoteAddress, error.message, error.code);
-      },
-      onUpgradeError: (error, socket, request) => {
-        if (this.listenerCount("upgradeError"))
-          this.emit("upgradeError", { error, socket, request });
-      },
-    };
+    this.upgradeHost = upgradeHostOf(this);
     const health = createHealthHandler(this);
     this.listenHost = {
       answer: (request, response) => this.options.healthEndpoint && health(request, response),
-      securityEvent: (type, identity, remoteAddress, reason, status) =>
-        this.securityEvent(type, identity, remoteAddress, reason, status),
+      securityEvent: this.securityEvent,
       error: (err) => {
         if (this.listenerCount("error")) this.emit("error", err);
       },
@@ -394,13 +302,8 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     return this.state === ConnectionState.CLOSING ? "closing" : "closed";
   }
 
-  private securityEvent(
-    type: SecurityEventType,
-    identity: string | undefined,
-    remoteAddress: string | undefined,
-    reason: string,
-    status?: number,
-  ): void {
+  /** @internal */
+  readonly securityEvent: ReportSecurityEvent = (type, identity, remoteAddress, reason, status) => {
     if (this.listenerCount("securityEvent")) {
       this.emit("securityEvent", {
         type,
@@ -411,7 +314,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
         timestamp: new Date(),
       });
     }
-  }
+  };
 
   /**
    * Listens on `port` (0: any free port) and `host`, with an HTTP server (HTTPS for security
@@ -447,72 +350,6 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     this.httpServers.add(httpServer);
     httpServer.once("close", () => this.httpServers.delete(httpServer));
     return httpServer;
-  }
-
-  private onAccepted(
-    ws: WebSocket,
-    handshake: HandshakeInfo,
-    session: unknown,
-    options: RpcOptions,
-  ): void {
-    // First thing: the transport owns the socket's listeners from now on, on every path
-    // below (a malformed frame can already be in the TCP packet of the request).
-    const transport = new NodeTransport(ws);
-    if (this.state !== ConnectionState.OPEN) {
-      transport.close(1001, "Server closing");
-      return;
-    }
-    const refusal = noCommonSubprotocol(ws.protocol, handshake, this.options.protocols);
-    if (refusal) {
-      // J16 §3.2, 2.1 Part 4 §3.3: complete the handshake without Sec-WebSocket-Protocol,
-      // then close at once.
-      transport.close(1002, "No supported subprotocol");
-      const { request } = handshake;
-      this.upgradeHost.onAborted(
-        refusal,
-        "UPGRADE_ABORTED",
-        request.socket,
-        request,
-        handshake.identity,
-      );
-      return;
-    }
-    const { backpressure } = this.options;
-    if (backpressure) transport.enableBackpressure(handshake.request.socket, backpressure);
-    const client = new OCPPServerClient<P>(
-      transport,
-      handshake,
-      this.sessions.restore(handshake.identity, session as SessionData),
-      options,
-      this.sweeper,
-      this.clientOwner,
-      this.middleware,
-    );
-    if (this.workers)
-      client.inboundHook = new InboundSequencer(client, this.workers, transport.readPause);
-    const previous = this.byIdentity.get(handshake.identity);
-    if (previous) {
-      // duplicateIdentity "replace": the newer, authenticated connection wins.
-      this.securityEvent(
-        "DUPLICATE_IDENTITY",
-        handshake.identity,
-        handshake.remoteAddress,
-        "Replaced an existing connection with the same identity",
-      );
-      void previous.close({ code: 4001, reason: "Replaced by a new connection" });
-    }
-    logServerClientLifecycle(client);
-    this.connected.add(client);
-    this.byIdentity.set(handshake.identity, client);
-    this.cluster.stationAdded(client);
-    try {
-      this.emit("client", client);
-    } catch (err) {
-      // A throwing 'client' listener is the application's bug; the connection is already
-      // upgraded and registered, so report it rather than unwinding into the HTTP upgrade.
-      if (this.listenerCount("error"))
-        this.emit("error", err instanceof Error ? err : new Error(String(err)));
-    }
   }
 
   /**

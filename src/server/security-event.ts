@@ -10,6 +10,15 @@ export type SecurityEventType =
   | "PAYLOAD_TOO_LARGE"
   | "DUPLICATE_IDENTITY";
 
+/** Reports a security event (the server emits it as 'securityEvent', timestamped). */
+export type ReportSecurityEvent = (
+  type: SecurityEventType,
+  identity: string | undefined,
+  remoteAddress: string | undefined,
+  reason: string,
+  status?: number,
+) => void;
+
 /** One security-relevant event. Never carries credentials. */
 export interface SecurityEvent {
   type: SecurityEventType;

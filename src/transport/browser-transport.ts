@@ -1,3 +1,4 @@
+import { SocketTransport } from "./socket-transport.js";
 import type { RawFrame, Transport, TransportListener } from "./transport.js";
 
 const decoder = new TextDecoder();
@@ -15,30 +16,19 @@ function binaryFrame(data: ArrayBuffer): RawFrame {
  * listen(): a client awaits between the socket opening and the engine listening (strict mode
  * may still be fetching its schemas), and a close lost then would leave a dead connection open.
  */
-export class BrowserTransport implements Transport {
+export class BrowserTransport extends SocketTransport<WebSocket> implements Transport {
   private early: Array<[RawFrame, boolean]> | undefined = [];
   private earlyClose: { code: number; reason: string } | undefined;
   private readonly holdClose = (event: CloseEvent) => {
     this.earlyClose = { code: event.code, reason: event.reason };
   };
 
-  constructor(private readonly ws: WebSocket) {
+  constructor(ws: WebSocket) {
+    super(ws);
     ws.binaryType = "arraybuffer";
     ws.onmessage = (event: MessageEvent) => this.early?.push(toFrame(event.data));
     // A listener, not onclose: the client sets onclose for a failed upgrade meanwhile.
     ws.addEventListener("close", this.holdClose);
-  }
-
-  get protocol(): string {
-    return this.ws.protocol;
-  }
-
-  get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
-  }
-
-  get writable(): boolean {
-    return this.ws.readyState === 1;
   }
 
   send(data: string): void {

@@ -2,6 +2,7 @@ import type { Duplex } from "node:stream";
 import type WebSocket from "ws";
 import { Backpressure, type BackpressureOptions } from "./backpressure.js";
 import { ReadPause } from "./read-pause.js";
+import { SocketTransport } from "./socket-transport.js";
 import type { RawFrame, Transport, TransportListener } from "./transport.js";
 
 /**
@@ -20,7 +21,7 @@ const EARLY_HOLD_LIMIT_BYTES = 1024 * 1024;
  * 101 response) are held and handed over by listen(); a transport closed before it is
  * listened to drops them.
  */
-export class NodeTransport implements Transport {
+export class NodeTransport extends SocketTransport<WebSocket> implements Transport {
   private listener: TransportListener | undefined;
   private early: Array<[RawFrame, boolean]> | undefined = [];
   private earlyBytes = 0;
@@ -33,7 +34,8 @@ export class NodeTransport implements Transport {
   /** Every reason to stop reading from the peer goes through this one count. */
   readonly readPause: ReadPause;
 
-  constructor(private readonly ws: WebSocket) {
+  constructor(ws: WebSocket) {
+    super(ws);
     this.readPause = new ReadPause(ws);
     ws.on("message", (data, isBinary) => {
       if (this.listener) this.listener.onMessage(data, isBinary);
@@ -65,18 +67,6 @@ export class NodeTransport implements Transport {
       this.ws.close(1008, reason.slice(0, 120));
       this.ws.terminate();
     });
-  }
-
-  get protocol(): string {
-    return this.ws.protocol;
-  }
-
-  get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
-  }
-
-  get writable(): boolean {
-    return this.ws.readyState === 1;
   }
 
   send(data: string): void {

@@ -37,6 +37,32 @@ async function activity(peer: BarePeer, n: number): Promise<void> {
   expect(answer[1]).toBe(`act-${n}`);
 }
 
+/**
+ * A client pinging every 1000 ms (fake clock) and a bare peer that sends it a DataTransfer
+ * every 500 ms for 5 s: the peer, and the pings it received meanwhile.
+ */
+async function pingsThroughActivity(
+  deferPingsOnActivity: boolean,
+): Promise<{ peer: BarePeer; pings: { count: number } }> {
+  fakeKeepAliveClock();
+  const bare = await peers.bareServer();
+  const client = peers.client({
+    endpoint: bare.url,
+    identity: "CP001",
+    pingIntervalMs: 1000,
+    deferPingsOnActivity,
+  });
+  client.handle("DataTransfer", () => ({ status: "Accepted" }));
+  await client.connect();
+  const peer = await bare.nextConnection();
+  const pings = countPings(peer);
+  for (let i = 0; i < 10; i++) {
+    vi.advanceTimersByTime(500);
+    await activity(peer, i);
+  }
+  return { peer, pings };
+}
+
 describe("OCPPClient keep-alive", () => {
   it("sends WebSocket pings every pingIntervalMs and reports 'ping' and 'pong' with the rtt", async () => {
     const bare = await peers.bareServer();
@@ -128,23 +154,8 @@ describe("OCPPClient keep-alive", () => {
   });
 
   it("with deferPingsOnActivity, postpones pings while frames arrive", async () => {
-    fakeKeepAliveClock();
-    const bare = await peers.bareServer();
-    const client = peers.client({
-      endpoint: bare.url,
-      identity: "CP001",
-      pingIntervalMs: 1000,
-      deferPingsOnActivity: true,
-    });
-    client.handle("DataTransfer", () => ({ status: "Accepted" }));
-    await client.connect();
-    const peer = await bare.nextConnection();
-    const pings = countPings(peer);
-    // Activity every 500 ms for 5 s: each frame pushes the next ping >= 750 ms away.
-    for (let i = 0; i < 10; i++) {
-      vi.advanceTimersByTime(500);
-      await activity(peer, i);
-    }
+    // Each frame pushes the next ping >= 750 ms away.
+    const { peer, pings } = await pingsThroughActivity(true);
     expect(pings.count).toBe(0);
     // Silence: the ping comes.
     const pinged = waitFor(peer.ws, "ping");
@@ -153,17 +164,7 @@ describe("OCPPClient keep-alive", () => {
   });
 
   it("without deferPingsOnActivity, pings on schedule despite activity", async () => {
-    fakeKeepAliveClock();
-    const bare = await peers.bareServer();
-    const client = peers.client({ endpoint: bare.url, identity: "CP001", pingIntervalMs: 1000 });
-    client.handle("DataTransfer", () => ({ status: "Accepted" }));
-    await client.connect();
-    const peer = await bare.nextConnection();
-    const pings = countPings(peer);
-    for (let i = 0; i < 10; i++) {
-      vi.advanceTimersByTime(500);
-      await activity(peer, i);
-    }
+    const { pings } = await pingsThroughActivity(false);
     expect(pings.count).toBeGreaterThanOrEqual(3);
   });
 

@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { OCPPServer, SecurityProfile } from "../../src/index.js";
-import { makeTestPki, type TestPki } from "../helpers/certs.js";
+import { useTestPki } from "../helpers/test-pki.js";
 import { EventLog } from "../security-integration/support.js";
 import { closed, rawConnect } from "./raw-wire.js";
 
@@ -11,11 +11,7 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close({ force: true });
 });
 
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await makeTestPki();
-}, 60_000);
-afterAll(() => pki.cleanup());
+const pki = useTestPki();
 
 async function start(options: ConstructorParameters<typeof OCPPServer>[0]) {
   const server = new OCPPServer({ protocols: ["ocpp1.6"], ...options });

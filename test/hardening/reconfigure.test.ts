@@ -1,18 +1,14 @@
 import { Server as HttpsServer } from "node:https";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { OCPPServer, SecurityProfile, type OCPPServerClient } from "../../src/index.js";
-import { makeTestPki, type TestPki } from "../helpers/certs.js";
+import { useTestPki } from "../helpers/test-pki.js";
 import { Peers } from "../helpers/peers.js";
 import { closeRawCsms, frame, rawCsms } from "./raw-wire.js";
 
 const peers = new Peers();
 afterEach(() => peers.closeAll());
 
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await makeTestPki();
-}, 60_000);
-afterAll(() => pki.cleanup());
+const pki = useTestPki();
 
 // issue 9 item 9: every option reconfigure() accepts takes effect or is refused.
 describe("reconfigure({ maxPayloadBytes })", () => {

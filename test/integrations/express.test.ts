@@ -6,35 +6,23 @@
 import express from "express";
 import { once } from "node:events";
 import type { Server } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OCPPServer, UnexpectedHttpResponse } from "../../src/index.js";
 import { createOcppHttpServer } from "../../src/integrations/express.js";
-import { makeTestPki, type TestPki } from "../helpers/certs.js";
 import {
-  Stations,
   answerBoot,
   baseUrl,
   checkCredentials,
+  closeServer,
   exchangeBothWays,
   expectClosedWithApp,
   get,
+  integrationSuite,
   securityProfile,
 } from "./support.js";
 
-const stations = new Stations();
-const servers: Server[] = [];
-afterEach(async () => {
-  await stations.closeAll();
-  await Promise.all(
-    servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
-  );
-});
-
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await makeTestPki();
-}, 60_000);
-afterAll(() => pki.cleanup());
+const suite = integrationSuite<Server>(closeServer);
+const { stations, started: servers } = suite;
 
 function appWithRoutes(ocpp: OCPPServer): express.Express {
   const app = express();
@@ -93,7 +81,7 @@ describe("ocpp-ws-io/express createOcppHttpServer", () => {
 
   for (const profile of [1, 2, 3] as const) {
     it(`runs security profile ${profile} through the app's server (HTTPS for 2 and 3)`, async () => {
-      const setup = securityProfile(pki, profile);
+      const setup = securityProfile(suite.pki, profile);
       const ocpp = new OCPPServer(setup.server);
       checkCredentials(ocpp, profile);
       answerBoot(ocpp);

@@ -5,32 +5,21 @@
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { Writable } from "node:stream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OCPPServer } from "../../src/index.js";
 import { ocppPlugin } from "../../src/integrations/fastify.js";
-import { makeTestPki, type TestPki } from "../helpers/certs.js";
 import {
-  Stations,
   answerBoot,
   checkCredentials,
   exchangeBothWays,
   expectClosedWithApp,
   get,
+  integrationSuite,
   securityProfile,
 } from "./support.js";
 
-const stations = new Stations();
-const apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await stations.closeAll();
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await makeTestPki();
-}, 60_000);
-afterAll(() => pki.cleanup());
+const suite = integrationSuite<FastifyInstance>((app) => app.close());
+const { stations, started: apps } = suite;
 
 function track(app: FastifyInstance): FastifyInstance {
   apps.push(app);
@@ -117,7 +106,7 @@ describe("ocpp-ws-io/fastify ocppPlugin", () => {
 
   for (const profile of [1, 2, 3] as const) {
     it(`runs security profile ${profile} through Fastify's server (HTTPS for 2 and 3)`, async () => {
-      const setup = securityProfile(pki, profile);
+      const setup = securityProfile(suite.pki, profile);
       const app = track(setup.https ? Fastify({ https: setup.https }) : Fastify());
       await app.register(ocppPlugin, setup.server);
       checkCredentials(app.ocpp, profile);

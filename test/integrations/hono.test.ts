@@ -8,35 +8,23 @@ import { Hono } from "hono";
 import { once } from "node:events";
 import { createServer as createHttpsServer } from "node:https";
 import type { Server } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OCPPServer } from "../../src/index.js";
 import { attachOcpp } from "../../src/integrations/hono.js";
-import { makeTestPki, type TestPki } from "../helpers/certs.js";
 import {
-  Stations,
   answerBoot,
   baseUrl,
   checkCredentials,
+  closeServer,
   exchangeBothWays,
   expectClosedWithApp,
   get,
+  integrationSuite,
   securityProfile,
 } from "./support.js";
 
-const stations = new Stations();
-const servers: ServerType[] = [];
-afterEach(async () => {
-  await stations.closeAll();
-  await Promise.all(
-    servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
-  );
-});
-
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await makeTestPki();
-}, 60_000);
-afterAll(() => pki.cleanup());
+const suite = integrationSuite<ServerType>(closeServer);
+const { stations, started: servers } = suite;
 
 function app(ocpp: OCPPServer): Hono {
   return new Hono().get("/health", (c) => c.json({ stations: ocpp.clients.size }));
@@ -78,7 +66,7 @@ describe("ocpp-ws-io/hono attachOcpp", () => {
 
   for (const profile of [1, 2, 3] as const) {
     it(`runs security profile ${profile} through @hono/node-server's server (HTTPS for 2 and 3)`, async () => {
-      const setup = securityProfile(pki, profile);
+      const setup = securityProfile(suite.pki, profile);
       const ocpp = new OCPPServer(setup.server);
       checkCredentials(ocpp, profile);
       answerBoot(ocpp);

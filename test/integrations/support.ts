@@ -1,12 +1,13 @@
 /**
- * Shared pieces of the framework integration tests: stations that connect to a framework's
- * server and exchange calls both ways, an HTTP(S) GET, and the TLS material for security
- * profiles 2 and 3 served by the framework's own HTTPS server.
+ * Shared pieces of the framework integration tests: the lifecycle of a test file (stations,
+ * what its tests start, the PKI), stations that connect to a framework's server and exchange
+ * calls both ways, an HTTP(S) GET, and the TLS material for security profiles 2 and 3 served
+ * by the framework's own HTTPS server.
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { AddressInfo, Server } from "node:net";
-import { expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import {
   OCPPClient,
   SecurityProfile,
@@ -16,6 +17,7 @@ import {
   type ServerOptions,
 } from "../../src/index.js";
 import type { TestPki } from "../helpers/certs.js";
+import { useTestPki } from "../helpers/test-pki.js";
 import { waitFor } from "../helpers/events.js";
 
 export const PASSWORD = "integration-secret-0123";
@@ -64,6 +66,34 @@ export class Stations {
   async closeAll(): Promise<void> {
     await Promise.all(this.clients.splice(0).map((c) => c.close({ force: true })));
   }
+}
+
+/** What one framework's test file shares (see integrationSuite). */
+export interface IntegrationSuite<T> {
+  readonly stations: Stations;
+  /** The servers or apps the tests started, closed after each test; one closed by its test is taken out. */
+  readonly started: T[];
+  /** The test PKI, made once per file (from beforeAll on). */
+  readonly pki: TestPki;
+}
+
+/**
+ * Registers the hooks of a framework's test file (call it at the top level): after each test
+ * the stations close, then everything in `started` through `close`; the PKI is made before
+ * the first test and removed after the last.
+ */
+export function integrationSuite<T>(close: (started: T) => Promise<unknown>): IntegrationSuite<T> {
+  const suite: IntegrationSuite<T> = { stations: new Stations(), started: [], pki: useTestPki() };
+  afterEach(async () => {
+    await suite.stations.closeAll();
+    await Promise.all(suite.started.splice(0).map(close));
+  });
+  return suite;
+}
+
+/** Closes an HTTP(S) server, resolving once it has (for integrationSuite). */
+export function closeServer(server: { close(done: () => void): unknown }): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 /**

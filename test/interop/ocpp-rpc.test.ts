@@ -79,6 +79,17 @@ const CONFIG_RESULT = {
   configurationKey: [{ key: "HeartbeatInterval", readonly: false, value: "300" }],
 };
 
+/** `err` is a NotSupported RPC error of `errorClass` (ours or ocpp-rpc's) with `message`. */
+function expectNotSupported(
+  err: unknown,
+  errorClass: abstract new (...args: never[]) => object,
+  message: string,
+): void {
+  expect(err).toBeInstanceOf(errorClass);
+  expect((err as { rpcErrorCode: string }).rpcErrorCode).toBe("NotSupported");
+  expect((err as Error).message).toBe(message);
+}
+
 describe("OCPPClient with ocpp-rpc's RPCServer", () => {
   async function connect(
     serverOptions: Record<string, unknown> = {},
@@ -97,10 +108,8 @@ describe("OCPPClient with ocpp-rpc's RPCServer", () => {
   }
 
   it("calls BootNotification (station → CSMS)", async () => {
-    const { server, url } = await rpcServer({ protocols: ["ocpp1.6"] });
-    server.on("client", (c: RpcLibServerClient) => c.handle("BootNotification", () => BOOT_RESULT));
-    const client = ourClient({ endpoint: url, identity: "CP001", protocols: ["ocpp1.6"] });
-    await client.connect();
+    const { client, remote } = await connect();
+    remote.handle("BootNotification", () => BOOT_RESULT);
     await expect(client.call("BootNotification", BOOT)).resolves.toEqual(BOOT_RESULT);
   });
 
@@ -116,18 +125,12 @@ describe("OCPPClient with ocpp-rpc's RPCServer", () => {
   });
 
   it("receives ocpp-rpc's createRPCError('NotSupported') as RPCNotSupportedError", async () => {
-    const { server, url } = await rpcServer({ protocols: ["ocpp1.6"] });
-    server.on("client", (c: RpcLibServerClient) =>
-      c.handle("DataTransfer", () => {
-        throw rpcCreateRPCError("NotSupported", "no vendor data here") as unknown as Error;
-      }),
-    );
-    const client = ourClient({ endpoint: url, identity: "CP001", protocols: ["ocpp1.6"] });
-    await client.connect();
+    const { client, remote } = await connect();
+    remote.handle("DataTransfer", () => {
+      throw rpcCreateRPCError("NotSupported", "no vendor data here") as unknown as Error;
+    });
     const err = await client.call("DataTransfer", { vendorId: "x" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RPCNotSupportedError);
-    expect((err as RPCNotSupportedError).rpcErrorCode).toBe("NotSupported");
-    expect((err as Error).message).toBe("no vendor data here");
+    expectNotSupported(err, RPCNotSupportedError, "no vendor data here");
   });
 
   it("sends our createRPCError('NotSupported') so ocpp-rpc sees its RPCNotSupportedError", async () => {
@@ -136,9 +139,7 @@ describe("OCPPClient with ocpp-rpc's RPCServer", () => {
       throw createRPCError("NotSupported", "Hard reset not supported");
     });
     const err = await remote.call("Reset", { type: "Hard" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RpcLibNotSupportedError);
-    expect((err as { rpcErrorCode: string }).rpcErrorCode).toBe("NotSupported");
-    expect((err as Error).message).toBe("Hard reset not supported");
+    expectNotSupported(err, RpcLibNotSupportedError, "Hard reset not supported");
   });
 
   it("authenticates with Basic auth, colons in identity and password", async () => {
@@ -170,15 +171,8 @@ describe("OCPPClient with ocpp-rpc's RPCServer", () => {
   });
 
   it("exchanges a valid call with strictMode on both sides", async () => {
-    const { server, url } = await rpcServer({ protocols: ["ocpp1.6"], strictMode: true });
-    server.on("client", (c: RpcLibServerClient) => c.handle("BootNotification", () => BOOT_RESULT));
-    const client = ourClient({
-      endpoint: url,
-      identity: "CP001",
-      protocols: ["ocpp1.6"],
-      strictMode: true,
-    });
-    await client.connect();
+    const { client, remote } = await connect({ strictMode: true }, { strictMode: true });
+    remote.handle("BootNotification", () => BOOT_RESULT);
     await expect(client.call("BootNotification", BOOT)).resolves.toEqual(BOOT_RESULT);
   });
 
@@ -236,9 +230,7 @@ describe("ocpp-rpc's RPCClient with OCPPServer", () => {
       throw rpcCreateRPCError("NotSupported", "Hard reset not supported") as unknown as Error;
     });
     const err = await remote.call("Reset", { type: "Hard" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RPCNotSupportedError);
-    expect((err as RPCNotSupportedError).rpcErrorCode).toBe("NotSupported");
-    expect((err as Error).message).toBe("Hard reset not supported");
+    expectNotSupported(err, RPCNotSupportedError, "Hard reset not supported");
   });
 
   it("sends our createRPCError('NotSupported') so ocpp-rpc sees its RPCNotSupportedError", async () => {
@@ -247,9 +239,7 @@ describe("ocpp-rpc's RPCClient with OCPPServer", () => {
       throw createRPCError("NotSupported", "no vendor data here");
     });
     const err = await client.call("DataTransfer", { vendorId: "x" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RpcLibNotSupportedError);
-    expect((err as { rpcErrorCode: string }).rpcErrorCode).toBe("NotSupported");
-    expect((err as Error).message).toBe("no vendor data here");
+    expectNotSupported(err, RpcLibNotSupportedError, "no vendor data here");
   });
 
   it("authenticates with Basic auth, colons in identity and password", async () => {

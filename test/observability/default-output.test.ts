@@ -4,8 +4,8 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTestPki, type TestPki } from "../helpers/certs.js";
+import { describe, expect, it } from "vitest";
+import { useTestPki } from "../helpers/test-pki.js";
 
 const SCRIPT = fileURLToPath(new URL("./scripts/log-run.ts", import.meta.url));
 
@@ -72,11 +72,7 @@ describe("the default log output", () => {
 });
 
 describe("secrets", () => {
-  let pki: TestPki;
-  beforeAll(async () => {
-    pki = await makeTestPki();
-  }, 60_000);
-  afterAll(() => pki.cleanup());
+  const pki = useTestPki();
 
   it("never reach a log line, at every level with the exchange log and payloads on", async () => {
     const password = "s3cret-Basic-pass-4711";

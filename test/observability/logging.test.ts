@@ -236,6 +236,22 @@ describe("the exchange log", () => {
     expect(JSON.stringify(clientLog.lines)).not.toContain("SECRET-TAG");
   });
 
+  it("logs a client's first messages: a call made during connect() and the CSMS's call on arrival", async () => {
+    const clientLog = new PinoCapture();
+    const { server, client } = await pair(false, { logger: clientLog.logger, exchangeLog: true });
+    server.on("client", (c) => {
+      void c.call("ocpp1.6", "GetConfiguration", {});
+    });
+    client.handle("GetConfiguration", () => ({ configurationKey: [] }));
+    const connecting = client.connect();
+    const queued = client.call("Heartbeat", {});
+    await connecting;
+    await expect(queued).resolves.toEqual(HEARTBEAT);
+    await clientLog.next((l) => l.msg === "OUT CALL Heartbeat");
+    await clientLog.next((l) => l.msg === "IN CALL GetConfiguration");
+    await clientLog.next((l) => l.msg === "OUT CALLRESULT GetConfiguration");
+  });
+
   it("logs payloads only through the payload hook, which can mask them", async () => {
     const log = new PinoCapture();
     const { client } = await pair(

@@ -6,6 +6,7 @@ import {
   type StrictValidationFailureEvent,
 } from "../../src/index.js";
 import { Peers } from "../helpers/peers.js";
+import { setChargingProfile16 } from "../helpers/payloads.js";
 import {
   bareClientAndServer,
   clientAndBareServer,
@@ -23,17 +24,28 @@ afterEach(() => peers.closeAll());
 const NOW = "2024-01-01T00:00:00.000Z";
 const BOOT_RESULT = { status: "Accepted", currentTime: NOW, interval: 300 } as const;
 
-/** Per version: valid and invalid payloads, and the version's spelling of occurrence errors. */
-const V: Record<
-  OcppVersion,
-  {
-    boot: object;
-    missing: object;
-    wrongType: object;
-    badEnum: [method: string, params: object];
-    occurrence: string;
-  }
-> = {
+/** Valid and invalid payloads of one version, and its spelling of occurrence errors. */
+type VersionPayloads = {
+  boot: object;
+  missing: object;
+  wrongType: object;
+  badEnum: [method: string, params: object];
+  occurrence: string;
+};
+
+const V2_PAYLOADS: VersionPayloads = {
+  boot: { reason: "PowerUp", chargingStation: { model: "M", vendorName: "V" } },
+  missing: { reason: "PowerUp" },
+  wrongType: { reason: "PowerUp", chargingStation: { model: 5, vendorName: "V" } },
+  badEnum: [
+    "BootNotification",
+    { reason: "Bogus", chargingStation: { model: "M", vendorName: "V" } },
+  ],
+  occurrence: "OccurrenceConstraintViolation",
+};
+
+/** Per version: its payloads (VersionPayloads). */
+const V: Record<OcppVersion, VersionPayloads> = {
   "ocpp1.6": {
     boot: { chargePointVendor: "V", chargePointModel: "M" },
     missing: { chargePointModel: "M" },
@@ -41,26 +53,9 @@ const V: Record<
     badEnum: ["StatusNotification", { connectorId: 1, errorCode: "NoError", status: "Bogus" }],
     occurrence: "OccurenceConstraintViolation",
   },
-  "ocpp2.0.1": {
-    boot: { reason: "PowerUp", chargingStation: { model: "M", vendorName: "V" } },
-    missing: { reason: "PowerUp" },
-    wrongType: { reason: "PowerUp", chargingStation: { model: 5, vendorName: "V" } },
-    badEnum: [
-      "BootNotification",
-      { reason: "Bogus", chargingStation: { model: "M", vendorName: "V" } },
-    ],
-    occurrence: "OccurrenceConstraintViolation",
-  },
-  "ocpp2.1": {
-    boot: { reason: "PowerUp", chargingStation: { model: "M", vendorName: "V" } },
-    missing: { reason: "PowerUp" },
-    wrongType: { reason: "PowerUp", chargingStation: { model: 5, vendorName: "V" } },
-    badEnum: [
-      "BootNotification",
-      { reason: "Bogus", chargingStation: { model: "M", vendorName: "V" } },
-    ],
-    occurrence: "OccurrenceConstraintViolation",
-  },
+  // 2.1 keeps 2.0.1's BootNotification.
+  "ocpp2.0.1": V2_PAYLOADS,
+  "ocpp2.1": V2_PAYLOADS,
 };
 
 describe.each(OCPP_VERSIONS)("strict mode as caller (%s)", (protocol) => {
@@ -281,19 +276,7 @@ describe("strict mode options", () => {
   it("accepts numbers within multipleOf tolerance on the wire (1.6 SetChargingProfile)", async () => {
     const { client, peer } = await clientAndBareServer(peers, { strictMode: true }, "ocpp1.6");
     client.handle("SetChargingProfile", () => ({ status: "Accepted" }));
-    const profile = (limit: number) => ({
-      connectorId: 1,
-      csChargingProfiles: {
-        chargingProfileId: 1,
-        stackLevel: 0,
-        chargingProfilePurpose: "TxDefaultProfile",
-        chargingProfileKind: "Absolute",
-        chargingSchedule: {
-          chargingRateUnit: "W",
-          chargingSchedulePeriod: [{ startPeriod: 0, limit }],
-        },
-      },
-    });
+    const profile = setChargingProfile16;
     peer.send([2, "c1", "SetChargingProfile", profile(0.1 * 3)]);
     expect(await peer.nextJson()).toEqual([3, "c1", { status: "Accepted" }]);
     peer.send([2, "c2", "SetChargingProfile", profile(0.15)]);

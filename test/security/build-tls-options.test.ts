@@ -1,20 +1,14 @@
 import tls from "node:tls";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   buildClientTlsOptions,
   buildServerTlsOptions,
   SecurityProfile,
 } from "../../src/security/index.js";
-import { makeTestPki, type TestPki } from "../helpers/certs.js";
+import { useTestPki } from "../helpers/test-pki.js";
 import { tryHandshake } from "./tls-handshake.js";
 
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await makeTestPki();
-});
-afterAll(async () => {
-  await pki.cleanup();
-});
+const pki = useTestPki();
 
 const CERT = "cert-pem";
 const KEY = "key-pem";

@@ -1,21 +1,15 @@
 import { X509Certificate } from "node:crypto";
 import type { PeerCertificate } from "node:tls";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   buildClientTlsOptions,
   buildServerTlsOptions,
   describePeerCertificate,
 } from "../../src/security/index.js";
-import { makeTestPki, type TestPki } from "../helpers/certs.js";
+import { useTestPki } from "../helpers/test-pki.js";
 import { tryHandshake } from "./tls-handshake.js";
 
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await makeTestPki();
-});
-afterAll(async () => {
-  await pki.cleanup();
-});
+const pki = useTestPki();
 
 describe("describePeerCertificate", () => {
   it("describes the certificate a station presented over mutual TLS", async () => {

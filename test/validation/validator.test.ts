@@ -7,6 +7,7 @@ import {
   getBuiltinValidator,
   loadBuiltinValidator,
 } from "../../src/validation/index.js";
+import { setChargingProfile16 } from "../helpers/payloads.js";
 
 const protocolSchemas = {
   "ocpp1.6": await protocolSchemaLoaders["ocpp1.6"](),
@@ -122,19 +123,7 @@ describe("getBuiltinValidator('ocpp1.6')", () => {
   });
 
   it("tolerates floating-point representation in multipleOf", () => {
-    const profile = (limit: number) => ({
-      connectorId: 1,
-      csChargingProfiles: {
-        chargingProfileId: 1,
-        stackLevel: 0,
-        chargingProfilePurpose: "TxDefaultProfile",
-        chargingProfileKind: "Absolute",
-        chargingSchedule: {
-          chargingRateUnit: "W",
-          chargingSchedulePeriod: [{ startPeriod: 0, limit }],
-        },
-      },
-    });
+    const profile = setChargingProfile16;
     expect(0.1 * 3).not.toBe(0.3);
     expect(v.validate("SetChargingProfile", "request", profile(0.1 * 3))).toBeUndefined();
     expect(v.validate("SetChargingProfile", "request", profile(22000.1))).toBeUndefined();

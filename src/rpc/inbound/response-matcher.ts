@@ -47,16 +47,7 @@ export function onCallResult(
         ),
       );
     }
-    if (engine.listenerCount("callError")) {
-      engine.emit("callError", {
-        outbound: true,
-        messageId: id,
-        method: call.method,
-        params: call.params,
-        error: invalid,
-      });
-    }
-    call.reject(invalid);
+    rejectCall(engine, call, id, invalid);
     return;
   }
   if (engine.listenerCount("callResult")) {
@@ -82,6 +73,11 @@ export function onCallError(
   if (!call) return;
   const id = message[1];
   const error = receivedRPCError(message[2], message[3], message[4]);
+  rejectCall(engine, call, id, error);
+}
+
+/** Rejects an outbound call with `error`, told through 'callError' first. */
+function rejectCall(engine: EngineCore, call: PendingCall, id: string, error: RPCError): void {
   if (engine.listenerCount("callError")) {
     engine.emit("callError", {
       outbound: true,

@@ -10,33 +10,22 @@ import { Injectable, Module, type INestApplication, type LoggerService } from "@
 import { NestFactory } from "@nestjs/core";
 import type { NestApplicationOptions } from "@nestjs/common";
 import type { Server } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OCPPClient, OCPPServer, type OCPPServerClient } from "../../../src/index.js";
 import { OcppGateway, OcppMessageEvent, OcppModule } from "../../../src/integrations/nestjs.js";
-import { makeTestPki, type TestPki } from "../../helpers/certs.js";
 import {
-  Stations,
   baseUrl,
   checkCredentials,
   exchangeBothWays,
   expectClosedWithApp,
   get,
+  integrationSuite,
   securityProfile,
 } from "../support.js";
 import { StationRegistry, appModule } from "./app.js";
 
-const stations = new Stations();
-const apps: INestApplication[] = [];
-afterEach(async () => {
-  await stations.closeAll();
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-
-let pki: TestPki;
-beforeAll(async () => {
-  pki = await makeTestPki();
-}, 60_000);
-afterAll(() => pki.cleanup());
+const suite = integrationSuite<INestApplication>((app) => app.close());
+const { stations, started: apps } = suite;
 
 async function start(
   module: new () => object,
@@ -163,7 +152,7 @@ describe("ocpp-ws-io/nestjs OcppModule", () => {
 
   for (const profile of [1, 2, 3] as const) {
     it(`runs security profile ${profile} through Nest's server (HTTPS for 2 and 3)`, async () => {
-      const setup = securityProfile(pki, profile);
+      const setup = securityProfile(suite.pki, profile);
       const { ocpp, url } = await start(appModule(OcppModule.forRoot(setup.server)), {
         httpsOptions: setup.https,
       });
