@@ -10,6 +10,8 @@ export default defineConfig({
     hono: "src/integrations/hono.ts",
     nestjs: "src/integrations/nestjs.ts",
     "adapters/redis": "src/adapters/redis/index.ts",
+    // Loads @opentelemetry/api (optional peer dependency); the core never imports it.
+    opentelemetry: "src/observability/opentelemetry.ts",
   },
   format: ["esm", "cjs"],
   // @internal members (the engine's collaborator interface) stay out of the public types.

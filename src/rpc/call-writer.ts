@@ -26,7 +26,7 @@ export function writeCall(engine: EngineCore, call: PendingCall, id: string): Er
   } catch (err) {
     return new TypeError(`call('${call.method}'): params cannot be serialised`, { cause: err });
   }
-  if (engine.listenerCount("call")) {
+  if (engine.observed("call")) {
     engine.emit("call", {
       outbound: true,
       messageId: id,

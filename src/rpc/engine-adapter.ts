@@ -40,7 +40,7 @@ export class EngineAdapter implements TransportListener, OutboundHost, PingHost 
   }
 
   onTimeout(call: PendingCall): void {
-    if (this.engine.listenerCount("callTimeout")) {
+    if (this.engine.observed("callTimeout")) {
       const { id: messageId, method, params, timeoutMs } = call;
       this.engine.emit("callTimeout", { messageId, method, params, timeoutMs });
     }

@@ -1,3 +1,4 @@
+import { publishHandshakeRefused } from "../observability/diagnostics.js";
 import { exchangeLog } from "../observability/exchange-log.js";
 import { logServerClientLifecycle, logServerLifecycle } from "../observability/lifecycle-log.js";
 import { createLogger, type Logger } from "../observability/logger.js";
@@ -389,6 +390,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
     reason: string,
     status?: number,
   ): void {
+    publishHandshakeRefused({ type, identity, remoteAddress, reason, status });
     if (this.listenerCount("securityEvent")) {
       this.emit("securityEvent", {
         type,

@@ -43,7 +43,7 @@ export function dispatchCall(
     return;
   }
   engine.badMessages = 0;
-  if (engine.listenerCount("call")) {
+  if (engine.observed("call")) {
     engine.emit("call", {
       outbound: false,
       messageId: id,

@@ -89,7 +89,7 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
       payload: [MessageType.CALLRESULT, call.messageId, result],
     });
   }
-  if (engine.listenerCount("callResult")) {
+  if (engine.observed("callResult")) {
     engine.emit("callResult", {
       outbound: false,
       messageId: call.messageId,
@@ -129,7 +129,7 @@ export function answerError(
     observe(engine, id, encodeCallError(id, code, description, details));
     return;
   }
-  if (engine.listenerCount("callError")) {
+  if (engine.observed("callError")) {
     engine.emit("callError", { outbound: false, messageId: id, method, params, error: rpcError });
   }
   const text = encodeCallError(id, code, description, details);

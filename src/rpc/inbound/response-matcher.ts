@@ -47,7 +47,7 @@ export function onCallResult(
         ),
       );
     }
-    if (engine.listenerCount("callError")) {
+    if (engine.observed("callError")) {
       engine.emit("callError", {
         outbound: true,
         messageId: id,
@@ -59,7 +59,7 @@ export function onCallResult(
     call.reject(invalid);
     return;
   }
-  if (engine.listenerCount("callResult")) {
+  if (engine.observed("callResult")) {
     engine.emit("callResult", {
       outbound: true,
       messageId: id,
@@ -82,7 +82,7 @@ export function onCallError(
   if (!call) return;
   const id = message[1];
   const error = receivedRPCError(message[2], message[3], message[4]);
-  if (engine.listenerCount("callError")) {
+  if (engine.observed("callError")) {
     engine.emit("callError", {
       outbound: true,
       messageId: id,
