@@ -77,12 +77,11 @@ class DiagnosticsPublisher implements EngineTap {
     event: E,
     args: EventArgs<ClientEvents, E>,
   ): void {
-    const told = args as EventArgs<ClientEvents, EventName<ClientEvents>>;
     const { side } = this;
     const { identity, protocol } = engine;
     switch (event) {
       case "message": {
-        const { message, outbound } = (told as ClientEvents["message"])[0];
+        const { message, outbound } = (args as ClientEvents["message"])[0];
         if (messageChannel.hasSubscribers) {
           messageChannel.publish({
             side,
@@ -95,7 +94,7 @@ class DiagnosticsPublisher implements EngineTap {
         return;
       }
       case "badMessage": {
-        const { message, error, response } = (told as ClientEvents["badMessage"])[0];
+        const { message, error, response } = (args as ClientEvents["badMessage"])[0];
         const errorCode = response ? String(response[2]) : error.rpcErrorCode;
         if (badMessageChannel.hasSubscribers) {
           badMessageChannel.publish({ side, identity, protocol, message, error, errorCode });
@@ -103,7 +102,7 @@ class DiagnosticsPublisher implements EngineTap {
         return;
       }
       case "call": {
-        const { outbound, messageId, method, params } = (told as ClientEvents["call"])[0];
+        const { outbound, messageId, method, params } = (args as ClientEvents["call"])[0];
         const context: CallDiagnostic = {
           side,
           identity,
@@ -120,19 +119,19 @@ class DiagnosticsPublisher implements EngineTap {
         return;
       }
       case "callResult": {
-        const { outbound, messageId, result } = (told as ClientEvents["callResult"])[0];
+        const { outbound, messageId, result } = (args as ClientEvents["callResult"])[0];
         const context = untrack(engine, outbound, messageId);
         if (context) settle(context, result, undefined, undefined);
         return;
       }
       case "callError": {
-        const { outbound, messageId, error } = (told as ClientEvents["callError"])[0];
+        const { outbound, messageId, error } = (args as ClientEvents["callError"])[0];
         const context = untrack(engine, outbound, messageId);
         if (context) settle(context, undefined, error, error.rpcErrorCode);
         return;
       }
       case "callTimeout": {
-        const { messageId, timeoutMs } = (told as ClientEvents["callTimeout"])[0];
+        const { messageId, timeoutMs } = (args as ClientEvents["callTimeout"])[0];
         const context = untrack(engine, true, messageId);
         if (context) {
           const error = new TimeoutError(`Call timed out after ${timeoutMs}ms`);
@@ -141,7 +140,7 @@ class DiagnosticsPublisher implements EngineTap {
         return;
       }
       case "close": {
-        const { code, reason } = (told as ClientEvents["close"])[0];
+        const { code, reason } = (args as ClientEvents["close"])[0];
         settleAll(engine, code);
         if (closeChannel.hasSubscribers) {
           closeChannel.publish({ side, identity, protocol, code, reason });

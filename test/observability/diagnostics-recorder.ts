@@ -30,7 +30,7 @@ export class DiagnosticsRecorder {
           event,
           (payload: unknown) => this.record(`${name}:${event}`, payload),
         ]),
-      ) as Parameters<typeof channel.subscribe>[0];
+      ) as unknown as Parameters<typeof channel.subscribe>[0];
       channel.subscribe(subscribers);
       this.stops.push(() => channel.unsubscribe(subscribers));
     }

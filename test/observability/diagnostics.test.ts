@@ -28,7 +28,7 @@ const PLAIN = [
 const CALL_EVENTS = ["start", "end", "asyncStart", "asyncEnd"].map((e) => `${CH.call}:${e}`);
 
 async function stationAndServer(identity: string) {
-  const { server, url } = await peers.server({ protocols: ["ocpp1.6"] });
+  const { server, url } = await peers.server({ protocols: ["ocpp1.6"], logging: false });
   server.on("client", (client) => {
     client.handle("Heartbeat", () => ({ currentTime: "2026-01-01T00:00:00.000Z" }));
     client.handle("Authorize", () => {
@@ -138,7 +138,7 @@ describe("diagnostics channels", () => {
 
   it("publish a refused handshake with its reason and status", async () => {
     recorder = new DiagnosticsRecorder(PLAIN);
-    const { server, url } = await peers.server({ protocols: ["ocpp1.6"] });
+    const { server, url } = await peers.server({ protocols: ["ocpp1.6"], logging: false });
     server.auth((_accept, reject) => reject(401, "no such station"));
     const station = peers.client({
       endpoint: url,
