@@ -146,6 +146,12 @@ export interface CallResultEvent {
   method: string;
   params: unknown;
   result: unknown;
+  /**
+   * Milliseconds from the CALL's writing (outbound) or its handler's start (inbound) to this
+   * outcome; set when the connection had a callResult, callError or callTimeout listener as
+   * the call began.
+   */
+  durationMs?: number;
 }
 
 export interface CallErrorEvent {
@@ -154,6 +160,12 @@ export interface CallErrorEvent {
   method: string;
   params: unknown;
   error: RPCError;
+  /**
+   * Milliseconds from the CALL's writing (outbound) or its handler's start (inbound) to this
+   * outcome; set when the connection had a callResult, callError or callTimeout listener as
+   * the call began.
+   */
+  durationMs?: number;
 }
 
 /** One of our calls got no answer within its timeout (it rejects with TimeoutError). */
@@ -162,6 +174,12 @@ export interface CallTimeoutEvent {
   method: string;
   params: unknown;
   timeoutMs: number;
+  /**
+   * Milliseconds from the CALL's writing (outbound) or its handler's start (inbound) to this
+   * outcome; set when the connection had a callResult, callError or callTimeout listener as
+   * the call began.
+   */
+  durationMs?: number;
 }
 
 export interface ResponseEvent {

@@ -1,3 +1,4 @@
+import { durationSince } from "../call-timing.js";
 import { RPCError, RPCInternalError } from "../../protocol/errors.js";
 import { encodeCallError, encodeCallResult } from "../../protocol/frame.js";
 import { MessageType } from "../../protocol/message-type.js";
@@ -48,7 +49,16 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
     return;
   }
   if (isError(value)) {
-    answerError(engine, call.messageId, call.method, call.params, value, call.abandoned);
+    answerError(
+      engine,
+      call.messageId,
+      call.method,
+      call.params,
+      value,
+      call.abandoned,
+      undefined,
+      call.startedAt,
+    );
     return;
   }
   const result = value === undefined ? {} : value;
@@ -64,6 +74,8 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
       call.params,
       new RPCInternalError(),
       call.abandoned,
+      undefined,
+      call.startedAt,
     );
     return;
   }
@@ -78,6 +90,8 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
       call.params,
       new RPCInternalError("The handler's result cannot be serialised", {}, { cause: err }),
       call.abandoned,
+      undefined,
+      call.startedAt,
     );
     return;
   }
@@ -96,6 +110,7 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
       method: call.method,
       params: call.params,
       result,
+      durationMs: durationSince(call.startedAt),
     });
   }
   engine.sendFrame(text);
@@ -115,6 +130,7 @@ export function answerError(
   err: Error,
   abandoned = false,
   refusedBy?: object,
+  startedAt = 0,
 ): void {
   const rpcError = err instanceof RPCError ? err : internalError(err);
   const hasDetails = Object.keys(rpcError.details).length > 0;
@@ -130,7 +146,14 @@ export function answerError(
     return;
   }
   if (engine.observed("callError")) {
-    engine.emit("callError", { outbound: false, messageId: id, method, params, error: rpcError });
+    engine.emit("callError", {
+      outbound: false,
+      messageId: id,
+      method,
+      params,
+      error: rpcError,
+      durationMs: durationSince(startedAt),
+    });
   }
   const text = encodeCallError(id, code, description, details);
   observe(engine, id, text, refusedBy);

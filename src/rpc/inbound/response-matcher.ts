@@ -1,3 +1,4 @@
+import { durationSince } from "../call-timing.js";
 import {
   createRPCError,
   RPCFrameworkError,
@@ -54,6 +55,7 @@ export function onCallResult(
         method: call.method,
         params: call.params,
         error: invalid,
+        durationMs: durationSince(call.sentAt),
       });
     }
     call.reject(invalid);
@@ -66,6 +68,7 @@ export function onCallResult(
       method: call.method,
       params: call.params,
       result,
+      durationMs: durationSince(call.sentAt),
     });
   }
   call.resolve(result);
@@ -89,6 +92,7 @@ export function onCallError(
       method: call.method,
       params: call.params,
       error,
+      durationMs: durationSince(call.sentAt),
     });
   }
   call.reject(error);
