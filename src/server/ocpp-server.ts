@@ -75,6 +75,8 @@ export interface ServerEvents<P extends string = string> {
   securityEvent: [event: SecurityEvent];
   /** A station went over `rateLimit` (see RateLimitExceededEvent.outcome for what was done). */
   rateLimitExceeded: [event: RateLimitExceededEvent];
+  /** Reading from a station stopped: it does not read what it is sent (`backpressure`). */
+  backpressure: [event: { identity: string }];
 }
 
 /**
@@ -468,7 +470,12 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
       return;
     }
     const { backpressure } = this.options;
-    if (backpressure) transport.enableBackpressure(handshake.request.socket, backpressure);
+    if (backpressure) {
+      const { identity } = handshake;
+      transport.enableBackpressure(handshake.request.socket, backpressure, () => {
+        if (this.listenerCount("backpressure")) this.emit("backpressure", { identity });
+      });
+    }
     const client = new OCPPServerClient<P>(
       transport,
       handshake,

@@ -73,6 +73,8 @@ export class Backpressure {
     private readonly socket: Duplex,
     private readonly options: Readonly<BackpressureOptions>,
     private readonly onStall: (reason: string) => void,
+    /** Told each time reading is paused (rare: never on the hot path). */
+    private readonly onPause: () => void,
   ) {}
 
   /** Called after each send. */
@@ -92,6 +94,7 @@ export class Backpressure {
     this.paused = true;
     this.ws.pause();
     this.socket.once("drain", this.onDrain);
+    this.onPause();
     this.stallTimer = setTimeout(() => {
       this.stop();
       this.onStall(
