@@ -12,6 +12,8 @@ export default defineConfig({
     "adapters/redis": "src/adapters/redis/index.ts",
     // The worker module of `workerThreads`, loaded by piscina in each thread (ESM only).
     "workers/validation-worker": "src/workers/validation-worker.ts",
+    // Loads @opentelemetry/api (optional peer dependency); the core never imports it.
+    opentelemetry: "src/observability/opentelemetry.ts",
   },
   format: ["esm", "cjs"],
   // @internal members (the engine's collaborator interface) stay out of the public types.

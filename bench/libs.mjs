@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import diagnostics_channel from "node:diagnostics_channel";
 import { pino } from "pino";
 import { WebSocketServer, WebSocket } from "ws";
 
@@ -46,9 +47,33 @@ export const VARIANTS = {
       ),
     },
   }),
+  // Every diagnostics channel subscribed (a no-op subscriber): what publishing costs.
+  "ocpp-ws-io+diagnostics": () => {
+    subscribeAllDiagnostics();
+    return {};
+  },
 };
 export const LIBS = [...DEFAULT_LIBS, ...Object.keys(VARIANTS)];
 export const isOcppWsIo = (lib) => lib === "ocpp-ws-io" || Object.hasOwn(VARIANTS, lib);
+
+const DIAGNOSTICS_NAMES = [
+  "ocpp-ws-io:connection:open",
+  "ocpp-ws-io:connection:close",
+  "ocpp-ws-io:handshake:refused",
+  "ocpp-ws-io:message",
+  "ocpp-ws-io:bad-message",
+];
+function subscribeAllDiagnostics() {
+  const ignore = () => {};
+  for (const name of DIAGNOSTICS_NAMES) diagnostics_channel.subscribe(name, ignore);
+  diagnostics_channel.tracingChannel("ocpp-ws-io:call").subscribe({
+    start: ignore,
+    end: ignore,
+    asyncStart: ignore,
+    asyncEnd: ignore,
+    error: ignore,
+  });
+}
 
 export const distExists = () => existsSync(DIST);
 

@@ -43,3 +43,13 @@ export {
   type TLSOptions,
   type ClientCertificateInfo,
 } from "./security/index.js";
+export {
+  DIAGNOSTICS_CHANNELS,
+  type BadMessageDiagnostic,
+  type CallDiagnostic,
+  type ConnectionCloseDiagnostic,
+  type ConnectionOpenDiagnostic,
+  type DiagnosticsSide,
+  type HandshakeRefusedDiagnostic,
+  type MessageDiagnostic,
+} from "./observability/diagnostics-events.js";

@@ -1,3 +1,4 @@
+import { stationDiagnostics } from "../observability/diagnostics.js";
 import { pinoOutput } from "../observability/pino-output.js";
 import type WebSocket from "ws";
 import type { SecurityProfile, TLSOptions } from "../security/index.js";
@@ -80,6 +81,7 @@ export class OCPPClient<const P extends string = string> extends StationClient<P
     const connector = new NodeConnector();
     super(options, "OCPPClient", CLIENT_OPTION_KEYS, connector, pinoOutput);
     this.connector = connector;
+    this.tap = stationDiagnostics;
     this.nodeInput = { ...options };
     connector.node = resolveNodeOptions(this.nodeInput, this.connection.endpoint);
     connector.identity = this.connection.identity;

@@ -1,10 +1,8 @@
-import { performance } from "node:perf_hooks";
 import type { EventEmitter } from "../rpc/emitter.js";
 import { protocolFamily, wireErrorCode } from "../protocol/version.js";
 import type {
   BadMessageEvent,
   CallErrorEvent,
-  CallEvent,
   CallResultEvent,
   CallTimeoutEvent,
   ClientEvents,
@@ -14,12 +12,6 @@ import type {
 import type { CounterCell, HistogramCell } from "./metric-families.js";
 import { closeCodeLabel, errorCodeLabel } from "./metric-labels.js";
 import type { MetricSet } from "./metric-set.js";
-
-/**
- * Calls whose start is remembered per connection and direction; beyond it the oldest is
- * forgotten (calls never answered: NOREPLY handlers, aborted or noReply calls).
- */
-const MAX_TRACKED_CALLS = 1024;
 
 const OUTCOMES = ["result", "error", "timeout"] as const;
 type Outcome = 0 | 1 | 2;
@@ -46,12 +38,11 @@ const cellsByProtocol = new WeakMap<MetricSet, Map<string, Map<string, MethodCel
 
 /**
  * One station connection as metrics see it: listeners on its events (added only when metrics
- * are on), the start time of each call in flight, and the cells it adds to. A failure here
- * is reported once through `onFailure` and never reaches the engine.
+ * are on) and the cells it adds to. Durations come with the events (the engine knows when
+ * each call began), so nothing is kept per call. A failure here is reported once through
+ * `onFailure` and never reaches the engine.
  */
 export class ConnectionObserver {
-  private outbound: Map<string, number> | undefined;
-  private inbound: Map<string, number> | undefined;
   private readonly protocol: string;
   private readonly byMethod: Map<string, MethodCells>;
 
@@ -75,7 +66,6 @@ export class ConnectionObserver {
     set.connectionsOpened.cell({ protocol: this.protocol }).value++;
     // The emitter calls each with `this` as context: shared methods, no closures per connection.
     /* eslint-disable @typescript-eslint/unbound-method */
-    client.on("call", this.onCall, this);
     client.on("callResult", this.onCallResult, this);
     client.on("callError", this.onCallError, this);
     client.on("callTimeout", this.onCallTimeout, this);
@@ -85,24 +75,12 @@ export class ConnectionObserver {
     /* eslint-enable @typescript-eslint/unbound-method */
   }
 
-  private onCall(event: CallEvent): void {
-    try {
-      const calls = event.outbound
-        ? (this.outbound ??= new Map<string, number>())
-        : (this.inbound ??= new Map<string, number>());
-      if (calls.size >= MAX_TRACKED_CALLS) calls.delete(calls.keys().next().value as string);
-      calls.set(event.messageId, performance.now());
-    } catch (err) {
-      this.onFailure(err);
-    }
-  }
-
   private onCallResult(event: CallResultEvent): void {
-    this.settled(event.outbound, event.messageId, event.method, RESULT);
+    this.settled(event.outbound, event.method, RESULT, event.durationMs);
   }
 
   private onCallError(event: CallErrorEvent): void {
-    this.settled(event.outbound, event.messageId, event.method, ERROR);
+    this.settled(event.outbound, event.method, ERROR, event.durationMs);
     try {
       // Inbound: the CALLERROR we answer, as spelled for the negotiated version.
       const code = event.outbound
@@ -119,7 +97,7 @@ export class ConnectionObserver {
   }
 
   private onCallTimeout(event: CallTimeoutEvent): void {
-    this.settled(true, event.messageId, event.method, TIMEOUT);
+    this.settled(true, event.method, TIMEOUT, event.durationMs);
   }
 
   private onBadMessage(_event: BadMessageEvent): void {
@@ -148,16 +126,18 @@ export class ConnectionObserver {
     }
   }
 
-  private settled(outbound: boolean, messageId: string, method: string, outcome: Outcome): void {
+  private settled(
+    outbound: boolean,
+    method: string,
+    outcome: Outcome,
+    durationMs: number | undefined,
+  ): void {
     try {
-      const calls = outbound ? this.outbound : this.inbound;
-      const startedAt = calls?.get(messageId);
-      if (startedAt !== undefined) calls!.delete(messageId);
       const cells = this.callCells(outbound, method, outcome);
       cells.count.value++;
       // A call that started before metrics did is counted, without a duration.
-      if (startedAt !== undefined) {
-        this.set.callDuration.observe(cells.duration, (performance.now() - startedAt) / 1000);
+      if (durationMs !== undefined) {
+        this.set.callDuration.observe(cells.duration, durationMs / 1000);
       }
     } catch (err) {
       this.onFailure(err);

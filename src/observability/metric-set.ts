@@ -83,6 +83,11 @@ export class MetricSet {
     "Station CALLs over the rateLimit option, by what was done.",
     ["action"],
   );
+  readonly backpressure = new CounterFamily(
+    "ocpp_backpressure_total",
+    "Times reading from a station was paused because it did not read what it was sent.",
+    [],
+  );
   readonly methods = new MethodLabels();
   /** The servers reporting here (their gauges are read when scraped). */
   readonly servers = new Set<GaugeSource>();
@@ -137,6 +142,7 @@ export class MetricSet {
       this.badMessages,
       this.validationFailures,
       this.rateLimited,
+      this.backpressure,
       ...this.gauges,
     ];
     const taken = all.find((metric) => registry.getSingleMetric(metric.name));

@@ -103,6 +103,8 @@ function observeServer<P extends string>(server: OCPPServer<P>, set: MetricSet):
       onFailure(err);
     }
   });
+  const paused = set.backpressure.cell({});
+  server.on("backpressure", () => paused.value++);
   server.once("close", () => set.servers.delete(server));
 }
 

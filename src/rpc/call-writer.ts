@@ -1,3 +1,4 @@
+import { callStart } from "./call-timing.js";
 import { RPCMessageTypeNotSupportedError } from "../protocol/errors.js";
 import { encodeCall } from "../protocol/frame.js";
 import { MessageType } from "../protocol/message-type.js";
@@ -26,7 +27,7 @@ export function writeCall(engine: EngineCore, call: PendingCall, id: string): Er
   } catch (err) {
     return new TypeError(`call('${call.method}'): params cannot be serialised`, { cause: err });
   }
-  if (engine.listenerCount("call")) {
+  if (engine.observed("call")) {
     engine.emit("call", {
       outbound: true,
       messageId: id,
@@ -35,6 +36,7 @@ export function writeCall(engine: EngineCore, call: PendingCall, id: string): Er
       payload: [MessageType.CALL, id, call.method, call.params],
     });
   }
+  call.sentAt = callStart(engine);
   engine.sendFrame(text);
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { durationSince } from "./call-timing.js";
 import type { RawFrame, Transport, TransportListener } from "../transport/transport.js";
 import type { PingHost } from "./keep-alive-pinger.js";
 import { transportClosed, type ClosingEngine } from "./connection-close.js";
@@ -40,9 +41,10 @@ export class EngineAdapter implements TransportListener, OutboundHost, PingHost 
   }
 
   onTimeout(call: PendingCall): void {
-    if (this.engine.listenerCount("callTimeout")) {
+    if (this.engine.observed("callTimeout")) {
       const { id: messageId, method, params, timeoutMs } = call;
-      this.engine.emit("callTimeout", { messageId, method, params, timeoutMs });
+      const durationMs = durationSince(call.sentAt);
+      this.engine.emit("callTimeout", { messageId, method, params, timeoutMs, durationMs });
     }
   }
 

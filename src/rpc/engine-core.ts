@@ -60,6 +60,8 @@ export interface EngineCore extends EventEmitter<ClientEvents> {
   presetVerdict: PresetVerdict | undefined;
   /** This connection's passage through its middleware; undefined while there is none. */
   pipeline(): MessagePipeline | undefined;
+  /** True when `event` has a listener or an observer beside them: build its payload only then. */
+  observed(event: keyof ClientEvents): boolean;
   /** Writes one frame (through the outbound middleware, if any). */
   sendFrame(text: string): void;
   /** Reports a failure of application code (handler, validator, listener) as 'error'. */

@@ -19,6 +19,7 @@ import type { InboundCall } from "./inbound-call.js";
 import { emptyInbound } from "./inbound/dispatcher.js";
 import type { AnswerObserver } from "./engine-core.js";
 import type { InboundHook, PresetVerdict } from "./inbound/inbound-hook.js";
+import type { EngineTap } from "./engine-tap.js";
 import type { HandlerGrace } from "./inbound/handler-grace.js";
 import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.js";
 import { mergeRpcOptions } from "./options.js";
@@ -98,6 +99,8 @@ export class RpcEngine<
   role: Role | undefined;
   /** @internal Where this engine's keep-alive is ticked from; set by the role. */
   keepAliveSweeper: KeepAliveSweeper | undefined;
+  /** @internal Observes events beside the listeners (diagnostics_channel); set by Node roles. */
+  tap: EngineTap | undefined;
 
   private _protocol: string | undefined;
   private rawQueue: string[] = EMPTY_ARRAY as string[];
@@ -148,12 +151,18 @@ export class RpcEngine<
     ...args: EventArgs<ClientEvents, E>
   ): boolean {
     try {
+      if (this.tap !== undefined && this.tap.wants(event)) this.tap.tell(this, event, args);
       return super.emit(event, ...args);
     } catch (err) {
       if (event !== "error") this.reportError(err);
       // A throwing 'error' listener leaves nobody to tell; the connection goes on.
       return true;
     }
+  }
+
+  /** @internal True when `event` has a listener or the tap wants it: its payload is built only then. */
+  observed(event: EventName<ClientEvents>): boolean {
+    return this.listenerCount(event) > 0 || (this.tap !== undefined && this.tap.wants(event));
   }
 
   /** @internal */
@@ -267,7 +276,7 @@ export class RpcEngine<
 
   /** @internal */
   sendFrame(text: string): void {
-    if (this.listenerCount("message")) this.emit("message", { message: text, outbound: true });
+    if (this.observed("message")) this.emit("message", { message: text, outbound: true });
     const pipeline = this.pipeline();
     if (pipeline?.hasOutbound) pipeline.outbound(text);
     else this.transport!.send(text);
@@ -319,6 +328,7 @@ export class RpcEngine<
     this._state = OPEN;
     this.connectedOnce = true;
     transport.listen(this.listener);
+    this.tap?.opened(this);
     this.startKeepAlive();
     const raw = this.rawQueue;
     this.rawQueue = EMPTY_ARRAY as string[];

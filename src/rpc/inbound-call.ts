@@ -24,6 +24,8 @@ export class InboundCall implements HandlerContext {
     readonly protocol: string | undefined,
     /** An OCPP 2.1 SEND: handled, never answered. */
     readonly isSend = false,
+    /** When its handler started (see callStart); 0 when nobody asked for its duration. */
+    readonly startedAt = 0,
   ) {}
 
   get signal(): AbortSignal {

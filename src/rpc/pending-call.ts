@@ -7,6 +7,8 @@ export class PendingCall {
   /** The id to send under instead of a fresh one (idempotencyKey, or a retry's first id). */
   fixedId: string | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** When it was written (see callStart); 0 when nobody asked for its duration. */
+  sentAt = 0;
   onAbort: (() => void) | undefined;
   readonly signal: AbortSignal | undefined;
   readonly noReply: boolean;

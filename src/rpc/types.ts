@@ -149,6 +149,12 @@ export interface CallResultEvent {
   method: string;
   params: unknown;
   result: unknown;
+  /**
+   * Milliseconds from the CALL's writing (outbound) or its handler's start (inbound) to this
+   * outcome; set when the connection had a callResult, callError or callTimeout listener as
+   * the call began.
+   */
+  durationMs?: number;
 }
 
 export interface CallErrorEvent {
@@ -157,6 +163,12 @@ export interface CallErrorEvent {
   method: string;
   params: unknown;
   error: RPCError;
+  /**
+   * Milliseconds from the CALL's writing (outbound) or its handler's start (inbound) to this
+   * outcome; set when the connection had a callResult, callError or callTimeout listener as
+   * the call began.
+   */
+  durationMs?: number;
 }
 
 /** One of our calls got no answer within its timeout (it rejects with TimeoutError). */
@@ -165,6 +177,12 @@ export interface CallTimeoutEvent {
   method: string;
   params: unknown;
   timeoutMs: number;
+  /**
+   * Milliseconds from the CALL's writing (outbound) or its handler's start (inbound) to this
+   * outcome; set when the connection had a callResult, callError or callTimeout listener as
+   * the call began.
+   */
+  durationMs?: number;
 }
 
 export interface ResponseEvent {

@@ -6,6 +6,7 @@ import type { CsmsOutbound, KnownMethod, StationOutbound } from "../rpc/typed-ap
 import type { KeepAliveSweeper } from "../transport/keep-alive.js";
 import type { Transport } from "../transport/transport.js";
 import type { SessionData } from "./auth-context.js";
+import { csmsDiagnostics } from "../observability/diagnostics.js";
 import type { Logger } from "../observability/logger.js";
 import { AcceptedHandshake, type ClientHandshake, type HandshakeInfo } from "./handshake.js";
 
@@ -54,6 +55,7 @@ export class OCPPServerClient<P extends string = string, S = SessionData> extend
     this.session = session;
     this.keepAliveSweeper = sweeper;
     this.role = CSMS_ROLE;
+    this.tap = csmsDiagnostics;
     this.setProtocol(transport.protocol || undefined);
     this.attachTransport(transport);
   }

@@ -1,3 +1,4 @@
+import { publishHandshakeRefused } from "../observability/diagnostics.js";
 import { exchangeLog } from "../observability/exchange-log.js";
 import { logServerLifecycle } from "../observability/lifecycle-log.js";
 import { createLogger, type Logger } from "../observability/logger.js";
@@ -304,6 +305,7 @@ export class OCPPServer<const P extends string = string> extends ClusteredServer
 
   /** @internal */
   readonly securityEvent: ReportSecurityEvent = (type, identity, remoteAddress, reason, status) => {
+    publishHandshakeRefused({ type, identity, remoteAddress, reason, status });
     if (this.listenerCount("securityEvent")) {
       this.emit("securityEvent", {
         type,

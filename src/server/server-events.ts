@@ -38,4 +38,6 @@ export interface ServerEvents<P extends string = string> {
   securityEvent: [event: SecurityEvent];
   /** A station went over `rateLimit` (see RateLimitExceededEvent.outcome for what was done). */
   rateLimitExceeded: [event: RateLimitExceededEvent];
+  /** Reading from a station stopped: it does not read what it is sent (`backpressure`). */
+  backpressure: [event: { identity: string }];
 }

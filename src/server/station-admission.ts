@@ -109,7 +109,12 @@ function admit<P extends string>(
     return;
   }
   const { backpressure } = server.options;
-  if (backpressure) transport.enableBackpressure(handshake.request.socket, backpressure);
+  if (backpressure) {
+    const { identity } = handshake;
+    transport.enableBackpressure(handshake.request.socket, backpressure, () => {
+      if (server.listenerCount("backpressure")) server.emit("backpressure", { identity });
+    });
+  }
   const client = new OCPPServerClient<P>(
     transport,
     handshake,

@@ -75,6 +75,8 @@ export class Backpressure {
     private readonly options: Readonly<BackpressureOptions>,
     private readonly reading: ReadPause,
     private readonly onStall: (reason: string) => void,
+    /** Told each time reading is paused (rare: never on the hot path). */
+    private readonly onPause: () => void,
   ) {}
 
   /** Called after each send. */
@@ -94,6 +96,7 @@ export class Backpressure {
     this.paused = true;
     this.reading.hold();
     this.socket.once("drain", this.onDrain);
+    this.onPause();
     this.stallTimer = setTimeout(() => {
       this.stop();
       this.onStall(

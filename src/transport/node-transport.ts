@@ -57,16 +57,22 @@ export class NodeTransport extends SocketTransport<WebSocket> implements Transpo
 
   /**
    * Stops reading from the peer while more than `options.highWaterMarkBytes` wait to be
-   * written to `socket` (the socket under the WebSocket). See Backpressure.
+   * written to `socket` (the socket under the WebSocket); `onPause` is told each time reading
+   * stops. See Backpressure.
    */
-  enableBackpressure(socket: Duplex, options: Readonly<BackpressureOptions>): void {
-    this.flow = new Backpressure(this.ws, socket, options, this.readPause, (reason) => {
+  enableBackpressure(
+    socket: Duplex,
+    options: Readonly<BackpressureOptions>,
+    onPause: () => void = ignorePause,
+  ): void {
+    const onStall = (reason: string) => {
       // The peer is not reading, so a closing handshake cannot complete: queue the close
       // frame for a peer that reads again, then free the socket at once.
       this.closeOverride = [1008, reason];
       this.ws.close(1008, reason.slice(0, 120));
       this.ws.terminate();
-    });
+    };
+    this.flow = new Backpressure(this.ws, socket, options, this.readPause, onStall, onPause);
   }
 
   send(data: string): void {
@@ -134,3 +140,6 @@ function rawLength(data: WebSocket.RawData): number {
   if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
   return data.byteLength;
 }
+
+/** A station client's pauses are not reported: only the server counts them (metrics). */
+function ignorePause(): void {}

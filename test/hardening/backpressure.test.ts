@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { OCPPClient, OCPPServer, type OCPPServerClient } from "../../src/index.js";
 import {
@@ -17,8 +18,12 @@ afterEach(async () => {
 
 const MiB = 1024 * 1024;
 
-async function floodServer(backpressure: object | false) {
-  const server = new OCPPServer({ protocols: ["ocpp1.6"], backpressure });
+async function floodServer(backpressure: object | false, registry?: Registry) {
+  const server = new OCPPServer({
+    protocols: ["ocpp1.6"],
+    backpressure,
+    ...(registry && { metrics: { registry } }),
+  });
   cleanups.push(() => server.close({ force: true }));
   // Each answer is 4 KiB: a peer that never reads fills the server's queue quickly.
   const big = "x".repeat(4096);
@@ -60,7 +65,9 @@ function watchQueue(peer: OCPPServerClient | OCPPClient): { max: number; receive
 
 describe("backpressure", () => {
   it("stops reading from a peer that does not read, serves others, closes it with 1008 after stallTimeoutMs", async () => {
-    const { server, port } = await floodServer({ stallTimeoutMs: 1500 });
+    const registry = new Registry();
+    const { server, port } = await floodServer({ stallTimeoutMs: 1500 }, registry);
+    const paused = new Promise<{ identity: string }>((r) => server.once("backpressure", r));
     const { client } = await nonReadingStation(server, port, 20_000);
     const queue = watchQueue(client);
     const closed = new Promise<{ code: number; reason: string }>((r) => client.once("close", r));
@@ -86,6 +93,10 @@ describe("backpressure", () => {
     expect(queue.max).toBeLessThan(3 * MiB);
     expect(queue.received).toBeLessThan(20_000);
     expect(other.state).toBe(1);
+    // Reported: the server's 'backpressure' event and ocpp_backpressure_total.
+    expect(await paused).toEqual({ identity: "CP-FLOOD" });
+    const counted = await registry.getSingleMetric("ocpp_backpressure_total")!.get();
+    expect(counted.values[0]!.value).toBeGreaterThanOrEqual(1);
   });
 
   it("the Node client does the same towards a CSMS that does not read", async () => {

@@ -53,6 +53,7 @@ describe("framework peer dependencies", () => {
     ["fastify", ["fastify-plugin"]],
     ["hono", []],
     ["nestjs", ["@nestjs/common", "@nestjs/core"]],
+    ["opentelemetry", ["@opentelemetry/api"]],
   ];
   for (const [entry, frameworks] of entries) {
     for (const ext of ["js", "cjs"]) {

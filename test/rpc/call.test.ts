@@ -321,8 +321,17 @@ describe("OCPPClient call events", () => {
     await result;
     expect(responses).toEqual([{ outbound: false, payload: [3, frame[1], NOW] }]);
     expect(results).toEqual([
-      { outbound: true, messageId: frame[1], method: "Heartbeat", params: {}, result: NOW },
+      {
+        outbound: true,
+        messageId: frame[1],
+        method: "Heartbeat",
+        params: {},
+        result: NOW,
+        // From the CALL's writing to its answer (a callResult listener was there first).
+        durationMs: expect.any(Number),
+      },
     ]);
+    expect(results[0]!.durationMs).toBeGreaterThanOrEqual(0);
   });
 
   it("emits 'response' and 'callError' for a received CALLERROR", async () => {

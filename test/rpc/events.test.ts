@@ -64,7 +64,14 @@ describe("OCPPServerClient events for inbound calls", () => {
     ]);
     expect(seen.response).toEqual([{ outbound: true, payload: [3, "i1", { v: 1 }] }]);
     expect(seen.callResult).toEqual([
-      { outbound: false, messageId: "i1", method: "Echo", params: { v: 1 }, result: { v: 1 } },
+      {
+        outbound: false,
+        messageId: "i1",
+        method: "Echo",
+        params: { v: 1 },
+        result: { v: 1 },
+        durationMs: expect.any(Number),
+      },
     ]);
     expect(seen.callError).toEqual([]);
   });
@@ -140,7 +147,15 @@ describe("crossing calls", () => {
     const call = client.call("Heartbeat", {}, { timeoutMs: 30 });
     const frame = await peer.nextJson();
     const [event] = await timedOut;
-    expect(event).toEqual({ messageId: frame[1], method: "Heartbeat", params: {}, timeoutMs: 30 });
+    expect(event).toEqual({
+      messageId: frame[1],
+      method: "Heartbeat",
+      params: {},
+      timeoutMs: 30,
+      durationMs: expect.any(Number),
+    });
+    // Measured from the CALL's writing: at least its timeout (timers may fire a little early).
+    expect((event as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(25);
     await expect(call).rejects.toBeInstanceOf(TimeoutError);
     expect(errors).toEqual([]);
   });

@@ -36,7 +36,7 @@ export function onBadMessage(
     engine.outbound.settle(waiting);
     waiting.reject(error);
   }
-  if (engine.listenerCount("badMessage")) {
+  if (engine.observed("badMessage")) {
     engine.emit("badMessage", { message: text, buffer, error, response });
   }
   if (response && engine.transport?.writable) {

@@ -1,3 +1,4 @@
+import { callStart } from "../call-timing.js";
 import { RPCFrameworkError, RPCNotImplementedError } from "../../protocol/errors.js";
 import type { RawFrame } from "../../transport/transport.js";
 import { followValue, isError, toError } from "../contain.js";
@@ -43,7 +44,7 @@ export function dispatchCall(
     return;
   }
   engine.badMessages = 0;
-  if (engine.listenerCount("call")) {
+  if (engine.observed("call")) {
     engine.emit("call", {
       outbound: false,
       messageId: id,
@@ -75,7 +76,15 @@ const runCall: RunCall = (engine, id, method, params, handler, wildcard) => {
     answerError(engine, id, method, params, invalid);
     return;
   }
-  const call = new InboundCall(engine, id, method, params, engine.protocol);
+  const call = new InboundCall(
+    engine,
+    id,
+    method,
+    params,
+    engine.protocol,
+    false,
+    callStart(engine),
+  );
   let returned: unknown;
   try {
     returned = handler ? handler(call) : wildcard!(method, call);

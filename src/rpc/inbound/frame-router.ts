@@ -40,7 +40,7 @@ export function readVerifiedFrame(
 export function readFrame(engine: EngineCore, data: RawFrame, isBinary: boolean): void {
   if (engine.rpcOptions.deferPingsOnActivity) engine.deferPing();
   const text = typeof data === "string" ? data : data.toString("utf8");
-  if (engine.listenerCount("message")) engine.emit("message", { message: text, outbound: false });
+  if (engine.observed("message")) engine.emit("message", { message: text, outbound: false });
 
   if (isBinary) {
     // OCPP-J frames are UTF-8 JSON text (J16 §4.1.2, 2.x Part 4 §4.1.2). A binary frame has no

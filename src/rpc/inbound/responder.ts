@@ -1,3 +1,4 @@
+import { durationSince } from "../call-timing.js";
 import { RPCError, RPCInternalError } from "../../protocol/errors.js";
 import { encodeCallError, encodeCallResult } from "../../protocol/frame.js";
 import { MessageType } from "../../protocol/message-type.js";
@@ -48,7 +49,16 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
     return;
   }
   if (isError(value)) {
-    answerError(engine, call.messageId, call.method, call.params, value, call.abandoned);
+    answerError(
+      engine,
+      call.messageId,
+      call.method,
+      call.params,
+      value,
+      call.abandoned,
+      undefined,
+      call.startedAt,
+    );
     return;
   }
   const result = value === undefined ? {} : value;
@@ -64,6 +74,8 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
       call.params,
       new RPCInternalError(),
       call.abandoned,
+      undefined,
+      call.startedAt,
     );
     return;
   }
@@ -78,6 +90,8 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
       call.params,
       new RPCInternalError("The handler's result cannot be serialised", {}, { cause: err }),
       call.abandoned,
+      undefined,
+      call.startedAt,
     );
     return;
   }
@@ -89,13 +103,14 @@ function answer(engine: EngineCore, call: InboundCall, value: unknown): void {
       payload: [MessageType.CALLRESULT, call.messageId, result],
     });
   }
-  if (engine.listenerCount("callResult")) {
+  if (engine.observed("callResult")) {
     engine.emit("callResult", {
       outbound: false,
       messageId: call.messageId,
       method: call.method,
       params: call.params,
       result,
+      durationMs: durationSince(call.startedAt),
     });
   }
   engine.sendFrame(text);
@@ -115,6 +130,7 @@ export function answerError(
   err: Error,
   abandoned = false,
   refusedBy?: object,
+  startedAt = 0,
 ): void {
   const rpcError = err instanceof RPCError ? err : internalError(err);
   const hasDetails = Object.keys(rpcError.details).length > 0;
@@ -129,8 +145,15 @@ export function answerError(
     observe(engine, id, encodeCallError(id, code, description, details));
     return;
   }
-  if (engine.listenerCount("callError")) {
-    engine.emit("callError", { outbound: false, messageId: id, method, params, error: rpcError });
+  if (engine.observed("callError")) {
+    engine.emit("callError", {
+      outbound: false,
+      messageId: id,
+      method,
+      params,
+      error: rpcError,
+      durationMs: durationSince(startedAt),
+    });
   }
   const text = encodeCallError(id, code, description, details);
   observe(engine, id, text, refusedBy);

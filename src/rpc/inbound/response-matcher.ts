@@ -1,3 +1,4 @@
+import { durationSince } from "../call-timing.js";
 import {
   createRPCError,
   RPCFrameworkError,
@@ -50,13 +51,14 @@ export function onCallResult(
     rejectCall(engine, call, id, invalid);
     return;
   }
-  if (engine.listenerCount("callResult")) {
+  if (engine.observed("callResult")) {
     engine.emit("callResult", {
       outbound: true,
       messageId: id,
       method: call.method,
       params: call.params,
       result,
+      durationMs: durationSince(call.sentAt),
     });
   }
   call.resolve(result);
@@ -78,13 +80,14 @@ export function onCallError(
 
 /** Rejects an outbound call with `error`, told through 'callError' first. */
 function rejectCall(engine: EngineCore, call: PendingCall, id: string, error: RPCError): void {
-  if (engine.listenerCount("callError")) {
+  if (engine.observed("callError")) {
     engine.emit("callError", {
       outbound: true,
       messageId: id,
       method: call.method,
       params: call.params,
       error,
+      durationMs: durationSince(call.sentAt),
     });
   }
   call.reject(error);
