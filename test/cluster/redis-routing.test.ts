@@ -4,7 +4,7 @@ import { useRedisCluster } from "./support.js";
 const cluster = useRedisCluster();
 const { startNodes, station } = cluster;
 
-describe.each(["ioredis", "ioredis5", "redis", "redis4"])("RedisAdapter with %s", (lib) => {
+describe.each(["ioredis", "ioredis5", "redis", "redis5", "redis4"])("RedisAdapter with %s", (lib) => {
   it("routes a call to the station on the other node, with results and RPC errors", async () => {
     const [a, b] = await startNodes(lib, 2);
     await station(a!, "CP-1", (cp) => {
