@@ -74,6 +74,8 @@ const admin = new Redis(redisPort, { lazyConnect: RESTARTS > 0 });
 let seq = 0;
 function startNode(lib = "ioredis") {
   const child = fork(new URL("./cluster-node.mjs", import.meta.url), [], {
+    // For profiling the nodes, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+    execArgv: process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
     env: { ...process.env, REDIS_PORT: String(redisPort), CLUSTER_LIB: lib },
   });
   const request = (msg) =>
@@ -220,6 +222,10 @@ console.log(
 );
 console.log(
   `cross-node / local at ${STATIONS} in flight: p50 ${fmt(routed.p50 / local.p50)}×, p99 ${fmt(routed.p99 / local.p99)}×, CPU per call ${fmt(routedCpuUs / localCpuUs)}×; failures: ${routed.failures + local.failures}`,
+);
+const perCall = (ms) => ((ms * 1000) / routed.calls).toFixed(0);
+console.log(
+  `cross-node CPU per call by process: caller B ${perCall(routed.cpuMs)} µs, holder A ${perCall(cpuA1 - cpuA0)} µs, redis-server ${perCall(redisRouted1 - redisRouted0)} µs`,
 );
 console.log(
   `one call in flight: p50 local ${fmt(localOne.p50)} ms, cross-node ${fmt(routedOne.p50)} ms (${fmt(routedOne.p50 / localOne.p50)}×); p99 ${fmt(localOne.p99)} vs ${fmt(routedOne.p99)} ms (${fmt(routedOne.p99 / localOne.p99)}×)`,
