@@ -121,18 +121,17 @@ export class ClusterRouter {
       // One re-lookup when the holder answers NotHere: the station moved between nodes.
       for (let attempt = 0; ; attempt++) {
         this.assertReady(call.method);
-        const cached = attempt === 0 ? this.owners.get(identity) : undefined;
-        // The lookup may sit in the client's offline queue: never past the caller's deadline.
-        const [owner, node] = await beforeDeadline(
-          deadline,
-          `Call '${call.method}' to '${identity}'`,
-          async () => {
+        // The hot path: a cached owner on a node known to be live needs no await and no timer.
+        const [owner, node] =
+          (attempt === 0 ? this.cachedHolder(identity) : undefined) ??
+          // The lookup may sit in the client's offline queue: never past the caller's deadline.
+          (await beforeDeadline(deadline, `Call '${call.method}' to '${identity}'`, async () => {
+            const cached = attempt === 0 ? this.owners.get(identity) : undefined;
             const cachedNode = cached ? await this.liveHolder(cached) : undefined;
             if (cached && cachedNode) return [cached, cachedNode] as const;
             const [found] = await this.adapter.presence.lookup([identity]);
             return [found, found ? await this.liveHolder(found) : undefined] as const;
-          },
-        );
+          }));
         if (!owner || !node) {
           this.owners.forget(identity);
           throw new StationNotConnectedError(`Station '${identity}' is not connected to any node`);
@@ -253,6 +252,15 @@ export class ClusterRouter {
         `${what}: the cluster adapter (${this.adapter.name}) is not connected`,
       );
     }
+  }
+
+  /** The cached owner of `identity` and its node, when that node is in the live view now. */
+  private cachedHolder(identity: string): readonly [string, string] | undefined {
+    const owner = this.owners.get(identity);
+    if (owner === undefined) return undefined;
+    const node = presenceNode(owner);
+    if (node === this.nodeId) return undefined;
+    return Date.now() < this.graceUntil || this.registry.isLive(node) ? [owner, node] : undefined;
   }
 
   /** The node named by a presence value, if it is another node that is alive. */

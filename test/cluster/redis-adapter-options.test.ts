@@ -39,13 +39,14 @@ describe("cluster wire helpers", () => {
   });
 
   it("reads XREAD replies in RESP2, flattened RESP3 and RESP3 map shapes", () => {
+    // The second entry carries three coalesced messages; a foreign field is ignored.
     const entries = [
       ["1-0", ["m", "a"]],
-      ["2-0", ["m", "b"]],
+      ["2-0", ["m", "b", "m1", "c", "x", "not-ours", "m2", "d"]],
     ];
     const expected = [
-      { id: "1-0", message: "a" },
-      { id: "2-0", message: "b" },
+      { id: "1-0", messages: ["a"] },
+      { id: "2-0", messages: ["b", "c", "d"] },
     ];
     expect(streamEntries([["key", entries]])).toEqual(expected);
     expect(streamEntries(["key", entries])).toEqual(expected);

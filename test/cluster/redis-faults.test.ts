@@ -25,7 +25,7 @@ const OUTCOME_UNKNOWN_OR_REFUSED = new Set([
   "NodeLostError",
 ]);
 
-describe.each(["ioredis", "ioredis5", "redis", "redis4"])(
+describe.each(["ioredis", "ioredis5", "redis", "redis5", "redis4"])(
   "RedisAdapter with %s: Redis restarted mid-traffic",
   (lib) => {
     it("no node crashes, failures are clear errors, and routing comes back", async () => {

@@ -67,7 +67,7 @@ export class InboxReader {
         retryMs = RETRY_MIN_MS;
         for (const entry of streamEntries(reply)) {
           this.lastId = entry.id;
-          if (entry.message !== undefined && this.running) this.deliver(entry.message);
+          for (const message of entry.messages) if (this.running) this.deliver(message);
         }
       } catch (err) {
         if (!this.running) return;

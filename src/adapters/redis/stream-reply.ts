@@ -1,8 +1,11 @@
-/** One stream entry of an XREAD/XRANGE reply: its id and its `m` field. */
+/** One stream entry of an XREAD reply: its id and the messages of its `m`, `m1`, ... fields. */
 export interface StreamEntry {
   id: string;
-  message: string | undefined;
+  messages: string[];
 }
+
+/** `m`, `m1`, `m2`, ...: the fields an entry carries messages in (see Outbox). */
+const MESSAGE_FIELD = /^m\d*$/;
 
 function pairs(value: unknown): Array<[unknown, unknown]> {
   if (value instanceof Map) return [...(value.entries() as Iterable<[unknown, unknown]>)];
@@ -21,15 +24,13 @@ function streams(reply: unknown): Array<[unknown, unknown]> {
   return pairs(reply);
 }
 
-function field(fields: unknown, name: string): string | undefined {
-  if (Array.isArray(fields)) {
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      if (String(fields[i]) === name) return String(fields[i + 1]);
-    }
-    return undefined;
+function messages(fields: unknown): string[] {
+  const out: string[] = [];
+  const list = Array.isArray(fields) ? fields : pairs(fields).flat();
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    if (MESSAGE_FIELD.test(String(list[i]))) out.push(String(list[i + 1]));
   }
-  const entry = pairs(fields).find(([k]) => String(k) === name);
-  return entry ? String(entry[1]) : undefined;
+  return out;
 }
 
 /**
@@ -44,7 +45,7 @@ export function streamEntries(reply: unknown): StreamEntry[] {
   for (const [, entries] of streams(reply)) {
     for (const entry of pairs(entries)) {
       const [id, fields] = entry;
-      out.push({ id: String(id), message: field(fields, "m") });
+      out.push({ id: String(id), messages: messages(fields) });
     }
   }
   return out;
