@@ -46,6 +46,15 @@ export class Outbox {
     return new Promise<void>((resolve, reject) => senders.push({ from, to, resolve, reject }));
   }
 
+  /** The client's write, a synchronous throw turned into a rejection (this runs in setImmediate). */
+  private writeEntry(inbox: string, fields: string[]): Promise<unknown> {
+    try {
+      return Promise.resolve(this.write(inbox, fields));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
   private flush(): void {
     this.scheduled = false;
     const batches = [...this.pending];
@@ -57,7 +66,7 @@ export class Outbox {
         batch.messages.slice(i, i + MESSAGES_PER_ENTRY).forEach((m, k) => {
           fields.push(k === 0 ? "m" : `m${k}`, m);
         });
-        writes.push(this.write(inbox, fields));
+        writes.push(this.writeEntry(inbox, fields));
       }
       // Each sender learns the outcome of exactly the entries that carried its messages.
       for (const sender of batch.senders) {
