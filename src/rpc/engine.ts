@@ -21,7 +21,8 @@ import type { AnswerObserver } from "./engine-core.js";
 import type { InboundHook, PresetVerdict } from "./inbound/inbound-hook.js";
 import type { EngineTap } from "./engine-tap.js";
 import type { HandlerGrace } from "./inbound/handler-grace.js";
-import { MessagePipeline, MiddlewareStack, type Middleware } from "./middleware.js";
+import { ConnectionMiddleware } from "./connection-middleware.js";
+import type { MessagePipeline, MiddlewareStack, Middleware } from "./middleware.js";
 import { mergeRpcOptions } from "./options.js";
 import { OutboundCalls } from "./outbound-calls.js";
 import type { PendingCall } from "./pending-call.js";
@@ -104,9 +105,7 @@ export class RpcEngine<
 
   private _protocol: string | undefined;
   private rawQueue: string[] = EMPTY_ARRAY as string[];
-  private middlewareStack: MiddlewareStack | undefined;
-  private ownStack = false;
-  private messagePipeline: MessagePipeline | undefined;
+  private readonly middleware: ConnectionMiddleware;
   /** @internal */ closing: CloseSequence | undefined;
   /** @internal */ closePromise: Promise<CloseResult> | undefined;
   /** @internal */ lastClose: CloseResult = NORMAL_CLOSE;
@@ -120,7 +119,7 @@ export class RpcEngine<
     super();
     this._identity = identity;
     this.rpcOptions = options;
-    this.middlewareStack = middleware;
+    this.middleware = new ConnectionMiddleware(middleware);
     this.listener = new EngineAdapter(this);
     this.outbound = new OutboundCalls(this.listener);
   }
@@ -192,22 +191,13 @@ export class RpcEngine<
    * `Middleware`). Runs in the order added.
    */
   use(middleware: Middleware): this {
-    if (!this.ownStack) {
-      // A server-side client adds to its server's stack without changing it for the others.
-      this.middlewareStack = new MiddlewareStack(this.middlewareStack);
-      this.ownStack = true;
-    }
-    this.middlewareStack!.use(middleware);
+    this.middleware.use(middleware);
     return this;
   }
 
   /** @internal */
   pipeline(): MessagePipeline | undefined {
-    const stack = this.middlewareStack;
-    if (stack === undefined || stack.list.length === 0) return undefined;
-    const pipeline = (this.messagePipeline ??= new MessagePipeline(this, stack));
-    pipeline.stack = stack;
-    return pipeline;
+    return this.middleware.pipeline(this);
   }
 
   // ------------------------------------------------ handlers (handle(): engine-api.ts)
