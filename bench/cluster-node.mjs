@@ -21,7 +21,7 @@ async function clients() {
   return { pubClient, subClient };
 }
 
-const server = new OCPPServer({ protocols: ["ocpp1.6"] });
+const server = new OCPPServer({ protocols: ["ocpp1.6"], logging: false });
 // Redis restarts in the recovery scenario are expected; their errors are not the figure.
 server.on("error", () => undefined);
 await server.setAdapter(new RedisAdapter(await clients()));

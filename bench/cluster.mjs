@@ -108,6 +108,7 @@ async function connectStations(node, identities) {
       identity,
       protocols: ["ocpp1.6"],
       reconnect: false,
+      logging: false,
     });
     client.handle("DataTransfer", () => ({ status: "Accepted" }));
     await client.connect();
