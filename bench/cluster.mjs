@@ -174,7 +174,9 @@ await b.request({ cmd: "load", ...params, durationMs: 1000 }); // warm-up
 await a.request({ cmd: "load", ...params, durationMs: 1000 });
 
 const redisLocal0 = await redisCpuMs();
+const stationsLocal0 = process.cpuUsage();
 const local = await a.request({ cmd: "load", ...params, durationMs: DURATION_MS });
+const stationsLocal = process.cpuUsage(stationsLocal0);
 const redisLocal1 = await redisCpuMs();
 // One call at a time: latency without queueing.
 const one = { identities, inflight: 1, durationMs: Math.min(DURATION_MS, 3000) };
@@ -184,7 +186,9 @@ const routedOne = await b.request({ cmd: "load", ...one });
 const commands0 = await commandCount();
 const cpuA0 = await a.request({ cmd: "cpu" });
 const redisRouted0 = await redisCpuMs();
+const stationsRouted0 = process.cpuUsage();
 const routed = await b.request({ cmd: "load", ...params, durationMs: DURATION_MS });
+const stationsRouted = process.cpuUsage(stationsRouted0);
 const redisRouted1 = await redisCpuMs();
 const cpuA1 = await a.request({ cmd: "cpu" });
 const commands1 = await commandCount();
@@ -223,6 +227,12 @@ console.log(
 );
 console.log(
   `cross-node / local at ${STATIONS} in flight: p50 ${fmt(routed.p50 / local.p50)}×, p99 ${fmt(routed.p99 / local.p99)}×, CPU per call ${fmt(routedCpuUs / localCpuUs)}×; failures: ${routed.failures + local.failures}`,
+);
+// The stations' own process, for the whole picture: on a machine with few cores every process
+// shares them, so calls/s (and with a fixed number in flight, latency) follows the sum.
+const stationsUs = (usage, calls) => (usage.user + usage.system) / calls;
+console.log(
+  `stations' process CPU per call: local ${stationsUs(stationsLocal, local.calls).toFixed(0)} µs, cross-node ${stationsUs(stationsRouted, routed.calls).toFixed(0)} µs`,
 );
 const perCall = (ms) => ((ms * 1000) / routed.calls).toFixed(0);
 console.log(
